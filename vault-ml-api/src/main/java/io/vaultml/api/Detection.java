@@ -1,0 +1,28 @@
+package io.vaultml.api;
+
+import java.util.Objects;
+
+/**
+ * One object found in one frame.
+ *
+ * @param label class name, e.g. {@code person} (COCO names for the bundled models)
+ * @param classId the model's class index, or {@code -1} when the detector has no numeric classes
+ * @param confidence score in [0, 1]
+ * @param box where, in pixels of the original frame
+ */
+public record Detection(String label, int classId, float confidence, BoundingBox box) {
+
+    public Detection {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(box, "box");
+        if (label.isBlank()) {
+            throw new IllegalArgumentException("label must not be blank");
+        }
+        if (classId < -1) {
+            throw new IllegalArgumentException("classId must be >= -1, was " + classId);
+        }
+        if (!(confidence >= 0f && confidence <= 1f)) {
+            throw new IllegalArgumentException("confidence must be in [0, 1], was " + confidence);
+        }
+    }
+}

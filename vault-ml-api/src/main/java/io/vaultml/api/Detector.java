@@ -1,0 +1,47 @@
+package io.vaultml.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds objects in frames. Created by a {@link io.vaultml.api.spi.DetectorProvider}; holds the model and
+ * whatever native resources it needs until {@link #close}.
+ *
+ * <p><b>Threads.</b> The worker calls a detector from one inference thread at a time, so implementations need
+ * not be thread-safe; a library user who shares one between threads must serialise the calls.
+ *
+ * <p><b>Ownership.</b> Frames belong to the caller: read the pixels during the call, never modify or retain
+ * them. Returned lists belong to the caller.
+ *
+ * <p><b>Failures.</b> Throw {@link UnprocessableInputException} (stage {@code detect}) for a frame that can never
+ * be processed, {@link RetriableException} for a transient device fault (say, a CUDA out-of-memory that may pass);
+ * anything else is a bug and stops the worker. {@link #close} releases native memory and is idempotent.
+ */
+public interface Detector extends AutoCloseable {
+
+    /** What runs, for logs and provenance. */
+    DetectorInfo info();
+
+    /** Detections in one frame, highest confidence first, boxes in the frame's pixels. */
+    List<Detection> detect(Frame frame);
+
+    /**
+     * Detections for several frames at once, one list per frame in the same order. Detectors whose model takes a
+     * batch override this to run one inference; the default runs the frames one by one.
+     */
+    default List<List<Detection>> detectAll(List<Frame> frames) {
+        List<List<Detection>> out = new ArrayList<>(frames.size());
+        for (Frame frame : frames) {
+            out.add(detect(frame));
+        }
+        return out;
+    }
+
+    /** How many frames {@link #detectAll} handles best in one call; 1 when the model has a fixed batch of one. */
+    default int preferredBatchSize() {
+        return 1;
+    }
+
+    @Override
+    void close();
+}

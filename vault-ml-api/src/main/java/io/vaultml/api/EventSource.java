@@ -1,0 +1,49 @@
+package io.vaultml.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where recording events come from: a Kafka consumer group, an SQS queue, a local directory.
+ *
+ * <p><b>Delivery contract: at least once.</b> A delivery stays "in flight" from {@link #poll} until the worker
+ * calls {@link #complete} (its outcome, a published result or a dead-letter entry, is durable) or
+ * {@link #retryLater}. Only completed deliveries are committed (Kafka offset, SQS delete); a delivery that is
+ * neither completed nor released when the process dies is delivered again. While a delivery is in flight the
+ * source keeps it alive on its own (Kafka: keeps polling with the partition paused so the group does not
+ * rebalance; SQS: extends the visibility timeout), however long processing takes.
+ *
+ * <p><b>Threads.</b> {@link #poll} and {@link #close} are called by one polling thread. {@link #complete},
+ * {@link #retryLater} and {@link #wakeup} may be called from any thread and must not block for long;
+ * implementations may defer the actual commit to the polling thread (the Kafka consumer is single-threaded).
+ *
+ * <p><b>Failures.</b> A broker that cannot be reached is a {@link RetriableException} from {@link #poll};
+ * authentication or authorisation failures and unknown topics/queues are {@link ConfigException}s. A message
+ * whose bytes cannot be parsed is not the source's concern: it is returned as any other delivery and the
+ * worker dead-letters it.
+ *
+ * <p>{@link #close} commits what was completed, gives back what was not, and is idempotent.
+ */
+public interface EventSource extends AutoCloseable {
+
+    /**
+     * Waits up to {@code timeout} for new messages. Returns early, possibly with an empty list, after
+     * {@link #wakeup}. Returns an empty list, with the thread's interrupt flag set, when interrupted.
+     */
+    List<Delivery> poll(Duration timeout);
+
+    /** The delivery's outcome is durable: commit it. Completing a delivery twice has no further effect. */
+    void complete(Delivery delivery);
+
+    /** The delivery could not be finished now (a retriable fault, or shutdown): make it available again later. */
+    void retryLater(Delivery delivery);
+
+    /** Makes a blocked or the next {@link #poll} return promptly. Safe from any thread. */
+    void wakeup();
+
+    /** A short description for logs, e.g. {@code kafka topic recordings (group vault-ml)}. */
+    String describe();
+
+    @Override
+    void close();
+}
