@@ -1,0 +1,133 @@
+package io.vaultml.kerberos;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.BoundingBox;
+import io.vaultml.api.Detection;
+import io.vaultml.api.FrameDetections;
+import io.vaultml.api.Track;
+import io.vaultml.api.TrackPoint;
+import java.util.Comparator;
+
+/**
+ * Writes results the way Kerberos consumers read them: the inbound event, every field as received, with
+ * {@code operation} set and our fields merged into {@code data} (fields already in {@code data}, such as a Hub
+ * dispatch's storage settings, are kept, as the Hub classifier does).
+ *
+ * <p><b>Legacy</b> ({@code classification}): {@code data.probabilities[f][d]}, {@code data.labels[f][d]} and
+ * {@code data.boxes[f][d] = [x1, y1, x2, y2]} (integer pixels of the original frame), one entry per analysed
+ * frame, frames without objects included as empty lists.
+ *
+ * <p><b>Hub</b> ({@code classify}): {@code data.objectCount} and {@code data.properties} count only moving
+ * tracks; {@code data.details[]} has one entry per reported track, moving or static, with the Hub's field names.
+ * Without tracking, {@code details} is empty and the count and properties describe the analysed frame with the
+ * most detections.
+ */
+public final class KerberosResults {
+
+    private KerberosResults() {
+    }
+
+    /** The result JSON, UTF-8. */
+    public static byte[] toJson(AnalysisResult result, ResultFormat format) {
+        ObjectNode event;
+        try {
+            JsonNode parsed = KerberosJson.MAPPER.readTree(result.event().rawJson());
+            if (!parsed.isObject()) {
+                throw new IllegalArgumentException("event rawJson is not a JSON object");
+            }
+            event = (ObjectNode) parsed;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event rawJson of " + result.event().key() + " is not JSON", e);
+        }
+        JsonNode existing = event.get("data");
+        ObjectNode data = existing instanceof ObjectNode o ? o : event.objectNode();
+        if (format == ResultFormat.LEGACY) {
+            writeLegacy(result, data);
+        } else {
+            writeHub(result, data);
+        }
+        event.set("data", data);
+        event.put("operation", format.operation());
+        try {
+            return KerberosJson.MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree must serialise", e);
+        }
+    }
+
+    private static void writeLegacy(AnalysisResult result, ObjectNode data) {
+        ArrayNode probabilities = data.putArray("probabilities");
+        ArrayNode labels = data.putArray("labels");
+        ArrayNode boxes = data.putArray("boxes");
+        for (FrameDetections frame : result.frames()) {
+            ArrayNode p = probabilities.addArray();
+            ArrayNode l = labels.addArray();
+            ArrayNode b = boxes.addArray();
+            for (Detection d : frame.detections()) {
+                p.add(d.confidence());
+                l.add(d.label());
+                BoundingBox box = d.box();
+                b.addArray().add(Math.round(box.x1())).add(Math.round(box.y1()))
+                        .add(Math.round(box.x2())).add(Math.round(box.y2()));
+            }
+        }
+    }
+
+    private static void writeHub(AnalysisResult result, ObjectNode data) {
+        ArrayNode properties = data.arrayNode();
+        ArrayNode details = data.arrayNode();
+        int count;
+        if (result.tracked()) {
+            for (Track track : result.tracks()) {
+                if (track.moving()) {
+                    properties.add(track.label());
+                }
+                details.add(detail(track, result, data));
+            }
+            count = result.movingTracks().size();
+        } else {
+            FrameDetections busiest = result.frames().stream()
+                    .max(Comparator.comparingInt((FrameDetections f) -> f.detections().size())).orElse(null);
+            if (busiest != null) {
+                busiest.detections().forEach(d -> properties.add(d.label()));
+            }
+            count = properties.size();
+        }
+        data.put("objectCount", count);
+        data.set("properties", properties);
+        data.set("details", details);
+    }
+
+    private static ObjectNode detail(Track track, AnalysisResult result, ObjectNode factory) {
+        ObjectNode d = factory.objectNode();
+        d.put("id", String.valueOf(track.id()));
+        d.put("classified", track.label());
+        d.put("distance", round2(track.pathLength()));
+        d.put("staticDistance", round2(track.displacement()));
+        d.put("isStatic", !track.moving());
+        d.put("frameWidth", result.video().width());
+        d.put("frameHeight", result.video().height());
+        d.put("frame", track.first().frameIndex());
+        ArrayNode frames = d.putArray("frames");
+        ArrayNode traject = d.putArray("traject");
+        ArrayNode centroids = d.putArray("trajectCentroids");
+        for (TrackPoint p : track.points()) {
+            frames.add(p.frameIndex());
+            BoundingBox b = p.box();
+            traject.addArray().add(round2(b.x1())).add(round2(b.y1())).add(round2(b.x2())).add(round2(b.y2()));
+            centroids.addArray().add(round2(b.centerX())).add(round2(b.centerY()));
+        }
+        d.put("occurence", track.sightings());
+        d.put("valid", true);
+        return d;
+    }
+
+    /** Two decimals are plenty for pixels and keep results readable. */
+    private static double round2(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+}
