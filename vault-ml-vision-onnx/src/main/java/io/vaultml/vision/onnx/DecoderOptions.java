@@ -1,0 +1,44 @@
+package io.vaultml.vision.onnx;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and choices for decoding one recording.
+ *
+ * @param seekMode exact frames or nearest keyframes
+ * @param hardware NVDEC use
+ * @param threads decoder threads, 0 = FFmpeg's choice
+ * @param maxDecodeTime a recording that takes longer is rejected (corrupt files must not hang a worker)
+ * @param maxPixels frames larger than this (width x height) are rejected, bounding memory per frame
+ * @param maxFrames containers announcing more video packets than this are rejected
+ */
+public record DecoderOptions(SeekMode seekMode, HardwareDecoding hardware, int threads, Duration maxDecodeTime,
+        long maxPixels, int maxFrames) {
+
+    public DecoderOptions {
+        Objects.requireNonNull(seekMode, "seekMode");
+        Objects.requireNonNull(hardware, "hardware");
+        Objects.requireNonNull(maxDecodeTime, "maxDecodeTime");
+        if (threads < 0 || maxPixels < 1 || maxFrames < 1 || maxDecodeTime.isNegative() || maxDecodeTime.isZero()) {
+            throw new IllegalArgumentException("invalid decoder options");
+        }
+    }
+
+    public static DecoderOptions defaults() {
+        return new DecoderOptions(SeekMode.EXACT, HardwareDecoding.NONE, 0, Duration.ofSeconds(120),
+                7680L * 4320, 200_000);
+    }
+
+    public DecoderOptions withSeekMode(SeekMode mode) {
+        return new DecoderOptions(mode, hardware, threads, maxDecodeTime, maxPixels, maxFrames);
+    }
+
+    public DecoderOptions withHardware(HardwareDecoding hw) {
+        return new DecoderOptions(seekMode, hw, threads, maxDecodeTime, maxPixels, maxFrames);
+    }
+
+    public DecoderOptions withMaxDecodeTime(Duration d) {
+        return new DecoderOptions(seekMode, hardware, threads, d, maxPixels, maxFrames);
+    }
+}

@@ -1,0 +1,542 @@
+package io.vaultml.vision.onnx;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+import io.vaultml.api.Frame;
+import io.vaultml.api.Media;
+import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.api.VideoInfo;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes the sampled frames of a recording held in memory, with FFmpeg.
+ *
+ * <p>Two passes: first the container's video packets are read without decoding (cheap) to learn every frame's
+ * timestamp and the keyframes, which works for plain, fast-start and fragmented MP4 alike and gives exact frame
+ * indices; then each chosen frame is reached by seeking to the keyframe before it (only when that skips work)
+ * and decoding forward. Frames are converted to BGR straight into one native buffer that is reused.
+ *
+ * <p>Bad input never crashes or hangs: empty, random or unopenable data is an {@link UnprocessableInputException}
+ * (stage {@code decode}) naming the recording and FFmpeg's reason; a truncated file yields the frames that decode
+ * and reports the truncation; decode time and frame size are bounded by {@link DecoderOptions}. Every native
+ * object is freed before {@link #decode} returns. Thread-safe: each call has its own FFmpeg state.
+ */
+public final class FfmpegDecoder {
+    static final String STAGE = "decode";
+    private static final Logger log = LoggerFactory.getLogger(FfmpegDecoder.class);
+    private static final int IO_BUFFER = 64 * 1024;
+    private static final int MAX_CONSECUTIVE_ERRORS = 32;
+    private static final AtomicBoolean hardwareWarned = new AtomicBoolean();
+
+    static {
+        // FFmpeg prints each corrupt packet to stderr; we report problems ourselves.
+        av_log_set_level(AV_LOG_FATAL);
+    }
+
+    private final DecoderOptions options;
+
+    public FfmpegDecoder(DecoderOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    public DecoderOptions options() {
+        return options;
+    }
+
+    /**
+     * Decodes the frames {@code sampling} chooses and hands each to {@code consumer}, in frame order.
+     *
+     * @throws UnprocessableInputException when the recording cannot be decoded at all
+     */
+    public DecodeReport decode(Media media, Sampling sampling, FrameConsumer consumer) {
+        if (media.size() == 0) {
+            throw new UnprocessableInputException(STAGE, "Recording " + media.key() + " is empty (0 bytes)");
+        }
+        try (Session session = new Session(media)) {
+            return session.run(sampling, consumer);
+        }
+    }
+
+    /** The FFmpeg state of one decode; every field is freed in {@link #close()}. */
+    private final class Session implements AutoCloseable {
+        final Media media;
+        final long startNanos = System.nanoTime();
+        final MemoryInput input;
+        AVIOContext avio;
+        AVFormatContext format;
+        AVCodecContext codec;
+        AVPacket packet;
+        AVFrame frame;
+        SwsContext sws;
+        BytePointer bgr;
+        PointerPointer<BytePointer> dstData;
+        IntPointer dstLinesize;
+        int streamIndex;
+        double timeBase;
+        String decoderName;
+        String problem = "";
+        int decodedFrames;
+        int framesDelivered;
+
+        Session(Media media) {
+            this.media = media;
+            this.input = new MemoryInput(media.data());
+        }
+
+        DecodeReport run(Sampling sampling, FrameConsumer consumer) {
+            open();
+            AVStream stream = format.streams(streamIndex);
+            AVCodecParameters par = stream.codecpar();
+            int width = par.width();
+            int height = par.height();
+            if (width <= 0 || height <= 0) {
+                throw reject("has a video stream without a frame size");
+            }
+            if ((long) width * height > options.maxPixels()) {
+                throw reject("frames are " + width + "x" + height + ", larger than the allowed "
+                        + options.maxPixels() + " pixels");
+            }
+            timeBase = av_q2d(stream.time_base());
+            PacketIndex index = scanPackets();
+            if (index.pts.length == 0) {
+                throw reject("has no readable video packets" + (problem.isEmpty() ? "" : ": " + problem));
+            }
+            double fps = av_q2d(stream.avg_frame_rate());
+            if (!(fps > 0) || Double.isInfinite(fps)) {
+                fps = av_q2d(stream.r_frame_rate());
+            }
+            if (!(fps > 0) || Double.isInfinite(fps)) {
+                fps = index.pts.length > 1 ? (index.pts.length - 1) / ((index.pts[index.pts.length - 1] - index.pts[0]) * timeBase) : 0;
+            }
+            if (!(fps > 0) || Double.isInfinite(fps)) {
+                fps = 0;
+            }
+            long durationMicros = format.duration() > 0 ? format.duration()
+                    : Math.round((index.pts[index.pts.length - 1] - index.pts[0]) * timeBase * 1e6);
+            openDecoder(par);
+            VideoInfo info = new VideoInfo(width, height, fps, index.pts.length, durationMicros, decoderName);
+            int[] targets = chooseTargets(index, sampling);
+            try {
+                decodeTargets(index, targets, consumer);
+            } catch (StopDecoding stop) {
+                // too many errors in a row: the frames delivered so far stand, the problem is reported
+            }
+            int delivered = framesDelivered;
+            if (delivered == 0) {
+                throw reject("has no decodable video frames" + (problem.isEmpty() ? "" : ": " + problem));
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            return new DecodeReport(info, delivered, decodedFrames, !problem.isEmpty(), problem, elapsed);
+        }
+
+        void open() {
+            BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
+            avio = avio_alloc_context(buffer, IO_BUFFER, 0, null, input.reader, null, input.seeker);
+            if (avio == null || avio.isNull()) {
+                av_free(buffer);
+                throw new OutOfMemoryError("FFmpeg could not allocate an I/O context");
+            }
+            format = avformat_alloc_context();
+            format.pb(avio);
+            int ret = avformat_open_input(format, (String) null, null, (AVDictionary) null);
+            if (ret < 0) {
+                format = null; // avformat_open_input frees a user-supplied context on failure
+                throw reject("is not a readable video: " + error(ret));
+            }
+            ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+            if (ret < 0) {
+                throw reject("has no readable stream information: " + error(ret));
+            }
+            streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (PointerPointer<?>) null, 0);
+            if (streamIndex < 0) {
+                throw reject("has no video stream");
+            }
+            packet = av_packet_alloc();
+            frame = av_frame_alloc();
+        }
+
+        /** Pass one: every video packet's timestamp and key flag, without decoding. */
+        PacketIndex scanPackets() {
+            List<long[]> packets = new ArrayList<>();
+            while (true) {
+                checkDeadline();
+                int ret = av_read_frame(format, packet);
+                if (ret == AVERROR_EOF) {
+                    break;
+                }
+                if (ret < 0) {
+                    problem = "the file ends early or is damaged after " + packets.size() + " frames (" + error(ret) + ")";
+                    break;
+                }
+                if (packet.stream_index() == streamIndex) {
+                    long ts = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
+                    if (ts != AV_NOPTS_VALUE) {
+                        packets.add(new long[] {ts, (packet.flags() & AV_PKT_FLAG_KEY) != 0 ? 1 : 0});
+                    }
+                    if (packets.size() > options.maxFrames()) {
+                        av_packet_unref(packet);
+                        throw reject("has more than " + options.maxFrames() + " frames");
+                    }
+                }
+                av_packet_unref(packet);
+            }
+            packets.sort((a, b) -> Long.compare(a[0], b[0]));
+            long[] pts = new long[packets.size()];
+            TreeSet<Long> keys = new TreeSet<>();
+            for (int i = 0; i < pts.length; i++) {
+                pts[i] = packets.get(i)[0];
+                if (packets.get(i)[1] == 1) {
+                    keys.add(pts[i]);
+                }
+            }
+            if (keys.isEmpty() && pts.length > 0) {
+                keys.add(pts[0]);
+            }
+            return new PacketIndex(pts, keys);
+        }
+
+        void openDecoder(AVCodecParameters par) {
+            AVCodec chosen = null;
+            if (options.hardware() != HardwareDecoding.NONE) {
+                chosen = openHardware(par);
+            }
+            if (chosen == null) {
+                AVCodec software = avcodec_find_decoder(par.codec_id());
+                if (software == null || software.isNull()) {
+                    throw reject("uses a codec this build cannot decode (codec id " + par.codec_id() + ")");
+                }
+                codec = newContext(software, par);
+                int ret = avcodec_open2(codec, software, (AVDictionary) null);
+                if (ret < 0) {
+                    throw reject("could not be opened by the " + software.name().getString() + " decoder: " + error(ret));
+                }
+                chosen = software;
+            }
+            decoderName = chosen.name().getString();
+        }
+
+        AVCodec openHardware(AVCodecParameters par) {
+            AVCodec software = avcodec_find_decoder(par.codec_id());
+            String name = software == null || software.isNull() ? "" : software.name().getString() + "_cuvid";
+            AVCodec hw = name.isEmpty() ? null : avcodec_find_decoder_by_name(name);
+            String why;
+            if (hw == null || hw.isNull()) {
+                why = "no NVDEC decoder for this codec";
+            } else {
+                codec = newContext(hw, par);
+                int ret = avcodec_open2(codec, hw, (AVDictionary) null);
+                if (ret >= 0) {
+                    return hw;
+                }
+                avcodec_free_context(codec);
+                codec = null;
+                why = name + " did not open: " + error(ret);
+            }
+            if (options.hardware() == HardwareDecoding.CUDA) {
+                throw new UnprocessableInputException(STAGE, "Recording " + media.key()
+                        + " cannot be decoded on the GPU (HW_DECODING=cuda): " + why);
+            }
+            if (hardwareWarned.compareAndSet(false, true)) {
+                log.warn("Hardware decoding unavailable ({}); decoding on the CPU", why);
+            }
+            return null;
+        }
+
+        AVCodecContext newContext(AVCodec decoder, AVCodecParameters par) {
+            AVCodecContext ctx = avcodec_alloc_context3(decoder);
+            if (avcodec_parameters_to_context(ctx, par) < 0) {
+                avcodec_free_context(ctx);
+                throw reject("has codec parameters FFmpeg rejects");
+            }
+            ctx.thread_count(options.threads());
+            if (options.seekMode() == SeekMode.KEYFRAME) {
+                ctx.skip_frame(AVDISCARD_NONKEY);
+            }
+            return ctx;
+        }
+
+        /** Display-order positions of the frames to analyse, ascending and distinct. */
+        int[] chooseTargets(PacketIndex index, Sampling sampling) {
+            int total = index.pts.length;
+            TreeSet<Integer> chosen = new TreeSet<>();
+            if (sampling instanceof Sampling.Count count) {
+                int n = Math.min(count.frames(), total);
+                for (int i = 0; i < n; i++) {
+                    chosen.add((int) Math.min(total - 1, (long) Math.floor((i + 0.5) * total / n)));
+                }
+            } else if (sampling instanceof Sampling.Rate rate) {
+                double start = index.pts[0] * timeBase;
+                int position = 0;
+                for (int k = 0; chosen.size() < rate.max(); k++) {
+                    double t = start + k / rate.fps();
+                    while (position < total && index.pts[position] * timeBase < t - 1e-6) {
+                        position++;
+                    }
+                    if (position >= total) {
+                        break;
+                    }
+                    chosen.add(position);
+                }
+            }
+            if (options.seekMode() == SeekMode.KEYFRAME) {
+                TreeSet<Integer> snapped = new TreeSet<>();
+                for (int target : chosen) {
+                    snapped.add(index.nearestKeyPosition(target));
+                }
+                chosen = snapped;
+            }
+            return chosen.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        void decodeTargets(PacketIndex index, int[] targets, FrameConsumer consumer) {
+            long lastDecodedPts = Long.MIN_VALUE;
+            boolean draining = false;
+            int next = 0;
+            int consideredSeekFor = -1;
+            boolean keyOnly = options.seekMode() == SeekMode.KEYFRAME;
+            while (next < targets.length) {
+                checkDeadline();
+                long target = index.pts[targets[next]];
+                if (consideredSeekFor != next && !draining) {
+                    consideredSeekFor = next;
+                    long key = index.keyAtOrBefore(target);
+                    // Seeking skips every frame between where we are and the keyframe before the target;
+                    // when that keyframe is behind us, decoding on is cheaper.
+                    if ((lastDecodedPts == Long.MIN_VALUE || key > lastDecodedPts)
+                            && av_seek_frame(format, streamIndex, key, AVSEEK_FLAG_BACKWARD) >= 0) {
+                        avcodec_flush_buffers(codec);
+                    }
+                }
+                // Decode forward until a frame at or past the target comes out.
+                int ret = avcodec_receive_frame(codec, frame);
+                if (ret == AVERROR_EAGAIN()) {
+                    if (draining) {
+                        break;
+                    }
+                    ret = av_read_frame(format, packet);
+                    if (ret < 0) {
+                        if (ret != AVERROR_EOF && problem.isEmpty()) {
+                            problem = "the file ends early or is damaged (" + error(ret) + ")";
+                        }
+                        avcodec_send_packet(codec, null); // flush the frames still inside the decoder
+                        draining = true;
+                        continue;
+                    }
+                    boolean wanted = packet.stream_index() == streamIndex
+                            && (!keyOnly || (packet.flags() & AV_PKT_FLAG_KEY) != 0);
+                    if (wanted) {
+                        int sent = avcodec_send_packet(codec, packet);
+                        if (sent < 0 && sent != AVERROR_EAGAIN()) {
+                            noteError(sent);
+                        }
+                    }
+                    av_packet_unref(packet);
+                    continue;
+                }
+                if (ret == AVERROR_EOF) {
+                    break;
+                }
+                if (ret < 0) {
+                    noteError(ret);
+                    continue;
+                }
+                decodedFrames++;
+                consecutiveErrors = 0;
+                long pts = frame.best_effort_timestamp() != AV_NOPTS_VALUE ? frame.best_effort_timestamp() : frame.pts();
+                lastDecodedPts = pts;
+                if (pts < target) {
+                    continue;
+                }
+                // Deliver for every target this frame reaches (a missing frame is replaced by the next one).
+                int position = index.positionOf(pts, targets[next]);
+                deliver(frame, position, pts - index.pts[0], consumer);
+                framesDelivered++;
+                while (next < targets.length && index.pts[targets[next]] <= pts) {
+                    next++;
+                }
+            }
+        }
+
+        private int consecutiveErrors;
+
+        void noteError(int ret) {
+            if (problem.isEmpty()) {
+                problem = "undecodable data after " + decodedFrames + " frames (" + error(ret) + ")";
+            }
+            if (++consecutiveErrors > MAX_CONSECUTIVE_ERRORS) {
+                throw new StopDecoding();
+            }
+        }
+
+        void deliver(AVFrame decoded, int position, long relativePts, FrameConsumer consumer) {
+            int w = decoded.width();
+            int h = decoded.height();
+            long bytes = (long) w * h * 3;
+            if (bgr == null || bgr.capacity() != bytes) {
+                if (bgr != null) {
+                    bgr.close();
+                }
+                bgr = new BytePointer(bytes);
+                dstData = dstData == null ? new PointerPointer<>(4) : dstData;
+                dstLinesize = dstLinesize == null ? new IntPointer(4) : dstLinesize;
+            }
+            sws = sws_getCachedContext(sws, w, h, decoded.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR,
+                    null, null, (DoublePointer) null);
+            dstData.put(0, bgr);
+            dstLinesize.put(0, w * 3);
+            sws_scale(sws, decoded.data(), decoded.linesize(), 0, h, dstData, dstLinesize);
+            ByteBuffer pixels = bgr.position(0).limit(bytes).asBuffer();
+            long micros = Math.round(relativePts * timeBase * 1_000_000);
+            consumer.accept(new Frame(position, Math.max(0, micros), w, h, pixels));
+        }
+
+        void checkDeadline() {
+            if (System.nanoTime() - startNanos > options.maxDecodeTime().toNanos()) {
+                throw reject("took longer than " + options.maxDecodeTime().toSeconds() + " s to decode");
+            }
+        }
+
+        UnprocessableInputException reject(String why) {
+            return new UnprocessableInputException(STAGE, "Recording " + media.key() + " " + why);
+        }
+
+        @Override
+        public void close() {
+            if (frame != null) {
+                av_frame_free(frame);
+            }
+            if (packet != null) {
+                av_packet_free(packet);
+            }
+            if (codec != null) {
+                avcodec_free_context(codec);
+            }
+            if (format != null) {
+                avformat_close_input(format);
+            }
+            if (avio != null) {
+                // With custom I/O the buffer is ours to free (FFmpeg may have replaced the one we gave it).
+                av_free(avio.buffer());
+                avio_context_free(avio);
+            }
+            if (sws != null) {
+                sws_freeContext(sws);
+            }
+            if (bgr != null) {
+                bgr.close();
+            }
+            if (dstData != null) {
+                dstData.close();
+            }
+            if (dstLinesize != null) {
+                dstLinesize.close();
+            }
+            input.release();
+        }
+    }
+
+    /** Too many decode errors in a row: keep what was delivered and stop. */
+    private static final class StopDecoding extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StopDecoding() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Frame timestamps in display order and which of them are keyframes. */
+    private record PacketIndex(long[] pts, TreeSet<Long> keys) {
+        long keyAtOrBefore(long ts) {
+            Long k = keys.floor(ts);
+            return k != null ? k : keys.first();
+        }
+
+        int nearestKeyPosition(int position) {
+            long ts = pts[position];
+            Long before = keys.floor(ts);
+            Long after = keys.ceiling(ts);
+            long best = before == null ? after : after == null ? before
+                    : (ts - before <= after - ts ? before : after);
+            return positionOf(best, position);
+        }
+
+        /** Position of a timestamp; {@code hint} when it is not in the index (a frame the scan did not see). */
+        int positionOf(long ts, int hint) {
+            int found = Arrays.binarySearch(pts, ts);
+            return found >= 0 ? found : hint;
+        }
+    }
+
+    static String error(int code) {
+        byte[] buf = new byte[256];
+        av_strerror(code, buf, buf.length);
+        int len = 0;
+        while (len < buf.length && buf[len] != 0) {
+            len++;
+        }
+        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,12 @@
+package io.vaultml.vision.onnx;
+
+/** How the decoder reaches the chosen frames. */
+public enum SeekMode {
+    /** Seek to the keyframe before each chosen frame and decode forward to exactly that frame. */
+    EXACT,
+    /**
+     * Replace each chosen frame by the nearest keyframe and decode keyframes only: much cheaper on long GOPs, at
+     * the price of up to half a GOP of timing error. Frames that snap to the same keyframe are analysed once.
+     */
+    KEYFRAME
+}
