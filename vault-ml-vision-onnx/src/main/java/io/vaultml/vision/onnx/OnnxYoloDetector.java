@@ -1,0 +1,519 @@
+package io.vaultml.vision.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.vaultml.api.BoundingBox;
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.Detection;
+import io.vaultml.api.Detector;
+import io.vaultml.api.DetectorInfo;
+import io.vaultml.api.Frame;
+import io.vaultml.api.RetriableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfInt;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * YOLO object detection on ONNX Runtime.
+ *
+ * <p>Preprocessing letterboxes each frame into the model input with OpenCV and writes it, channel-planar, into one
+ * reused direct {@link FloatBuffer} that the input tensor wraps without a copy. The output layout (Ultralytics
+ * v8/v11, YOLOv5, YOLOX, or NMS-in-model) is recognised from the output shape; class names come from the model's
+ * {@code names} metadata, a labels file, or COCO-80 for 80-class models. Boxes are returned in original-image
+ * pixels, clipped to the image, after class-wise non-maximum suppression.
+ *
+ * <p>Not thread-safe (the input buffer is reused): one inference thread at a time, as the {@link Detector}
+ * contract says. {@link #close()} releases the session and every native buffer.
+ */
+public final class OnnxYoloDetector implements Detector {
+    private static final Logger log = LoggerFactory.getLogger(OnnxYoloDetector.class);
+    private static final Pattern NAME_ENTRY = Pattern.compile("(\\d+)\\s*:\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\")");
+    private static final int MAX_DETECTIONS = 300;
+
+    private final YoloOptions options;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final int inputWidth;
+    private final int inputHeight;
+    private final int batchCapacity;
+    private final boolean fixedBatch;
+    private final OutputLayout layout;
+    private final List<String> names;
+    private final boolean[] allowed;
+    private final String device;
+    private final float[] yoloxGrid;
+
+    private final ByteBuffer inputBytes;
+    private final FloatBuffer inputFloats;
+    private final Mat canvas;
+    private final Mat canvasFloat;
+    private final List<List<Mat>> planes = new ArrayList<>();
+    private final MatOfInt channelOrder;
+    private boolean closed;
+
+    private OnnxYoloDetector(YoloOptions options) throws OrtException {
+        OpenCv.load();
+        this.options = options;
+        this.env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        String chosenDevice = "cpu";
+        try {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.threads() > 0) {
+                so.setIntraOpNumThreads(options.threads());
+            }
+            if (options.device() != InferenceDevice.CPU) {
+                try {
+                    so.addCUDA(options.deviceId());
+                    chosenDevice = "cuda:" + options.deviceId();
+                } catch (OrtException | RuntimeException e) {
+                    if (options.device() == InferenceDevice.CUDA) {
+                        throw new ConfigException("DEVICE=cuda but the CUDA execution provider cannot be used: "
+                                + e.getMessage() + " (the GPU image uses onnxruntime_gpu with CUDA 12 and cuDNN 9)");
+                    }
+                    log.warn("CUDA execution provider unavailable ({}); running {} on the CPU",
+                            e.getMessage(), options.model().getFileName());
+                }
+            }
+            this.session = env.createSession(options.model().toString(), so);
+        } finally {
+            so.close();
+        }
+        this.device = chosenDevice;
+        try {
+            Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+            this.inputName = input.getKey();
+            long[] inShape = ((TensorInfo) input.getValue().getInfo()).getShape();
+            if (inShape.length != 4 || (inShape[1] != 3 && inShape[1] > 0)) {
+                throw new ConfigException("Model " + options.model().getFileName() + " input " + inputName
+                        + " must be [batch, 3, height, width], is " + java.util.Arrays.toString(inShape));
+            }
+            this.inputHeight = inShape[2] > 0 ? (int) inShape[2] : options.inputSize();
+            this.inputWidth = inShape[3] > 0 ? (int) inShape[3] : options.inputSize();
+            this.batchCapacity = inShape[0] > 0 ? (int) inShape[0] : options.batchSize();
+            this.fixedBatch = inShape[0] > 0;
+            NodeInfo output = session.getOutputInfo().values().iterator().next();
+            long[] outShape = ((TensorInfo) output.getInfo()).getShape();
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            boolean nmsInModel = "true".equalsIgnoreCase(metadata.getOrDefault("nms", ""))
+                    || "true".equalsIgnoreCase(metadata.getOrDefault("end2end", ""));
+            if (outShape.length == 3 && (outShape[1] < 0 || outShape[2] < 0)) {
+                outShape = probeOutputShape();
+            }
+            this.layout = options.layout() != null ? options.layout()
+                    : OutputLayout.detect(outShape, inputWidth, inputHeight, nmsInModel);
+            int classes = switch (layout) {
+                case ULTRALYTICS -> (int) outShape[1] - 4;
+                case YOLOV5, YOLOX -> (int) outShape[2] - 5;
+                case NMS -> -1;
+            };
+            this.names = loadNames(metadata, classes);
+            this.allowed = allowedMask(names, options.allowedClasses());
+            this.yoloxGrid = layout == OutputLayout.YOLOX ? yoloxGrid(inputWidth, inputHeight) : null;
+        } catch (RuntimeException | OrtException e) {
+            session.close();
+            throw e;
+        }
+        int planeFloats = inputWidth * inputHeight;
+        this.inputBytes = ByteBuffer.allocateDirect(batchCapacity * 3 * planeFloats * Float.BYTES)
+                .order(ByteOrder.nativeOrder());
+        this.inputFloats = inputBytes.asFloatBuffer();
+        for (int b = 0; b < batchCapacity; b++) {
+            List<Mat> channels = new ArrayList<>(3);
+            for (int c = 0; c < 3; c++) {
+                int offset = (b * 3 + c) * planeFloats * Float.BYTES;
+                channels.add(new Mat(inputHeight, inputWidth, CvType.CV_32FC1,
+                        inputBytes.slice(offset, planeFloats * Float.BYTES)));
+            }
+            planes.add(channels);
+        }
+        this.canvas = new Mat(inputHeight, inputWidth, CvType.CV_8UC3);
+        this.canvasFloat = new Mat(inputHeight, inputWidth, CvType.CV_32FC3);
+        // RGB models take the red plane first: plane 0 <- B,G,R channel 2.
+        this.channelOrder = layout.rgbUnit ? new MatOfInt(2, 0, 1, 1, 0, 2) : new MatOfInt(0, 0, 1, 1, 2, 2);
+        log.info("Loaded {} on {}: input {}x{}, batch {}, layout {}, {} classes", options.model().getFileName(),
+                device, inputWidth, inputHeight, batchCapacity, layout, names.size());
+    }
+
+    /**
+     * Opens the model.
+     *
+     * @throws ConfigException when the model cannot be loaded or used
+     */
+    public static OnnxYoloDetector open(YoloOptions options) {
+        if (!Files.isRegularFile(options.model())) {
+            throw new ConfigException("Model file not found: " + options.model());
+        }
+        try {
+            return new OnnxYoloDetector(options);
+        } catch (OrtException e) {
+            throw new ConfigException("Model " + options.model() + " could not be loaded: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public DetectorInfo info() {
+        return new DetectorInfo("onnx-yolo", options.model().getFileName().toString(), device);
+    }
+
+    public OutputLayout layout() {
+        return layout;
+    }
+
+    public List<String> classNames() {
+        return names;
+    }
+
+    @Override
+    public int preferredBatchSize() {
+        return batchCapacity;
+    }
+
+    @Override
+    public List<Detection> detect(Frame frame) {
+        return detectAll(List.of(frame)).get(0);
+    }
+
+    @Override
+    public List<List<Detection>> detectAll(List<Frame> frames) {
+        if (closed) {
+            throw new IllegalStateException("detector is closed");
+        }
+        List<List<Detection>> out = new ArrayList<>(frames.size());
+        for (int start = 0; start < frames.size(); start += batchCapacity) {
+            List<Frame> chunk = frames.subList(start, Math.min(frames.size(), start + batchCapacity));
+            out.addAll(runBatch(chunk));
+        }
+        return out;
+    }
+
+    private List<List<Detection>> runBatch(List<Frame> frames) {
+        int n = frames.size();
+        // A fixed-batch model always gets a full batch; the unused slots keep stale data and are ignored.
+        int runBatch = fixedBatch ? batchCapacity : n;
+        Letterbox[] boxes = new Letterbox[n];
+        for (int i = 0; i < n; i++) {
+            boxes[i] = preprocess(frames.get(i), i);
+        }
+        long[] shape = {runBatch, 3, inputHeight, inputWidth};
+        FloatBuffer input = inputFloats.duplicate().position(0).limit(runBatch * 3 * inputWidth * inputHeight).slice();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            OnnxTensor output = (OnnxTensor) result.get(0);
+            long[] outShape = output.getInfo().getShape();
+            FloatBuffer data = output.getFloatBuffer();
+            List<List<Detection>> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                all.add(nms(decode(data, outShape, i, boxes[i], frames.get(i))));
+            }
+            return all;
+        } catch (OrtException e) {
+            throw new RetriableException("Inference with " + options.model().getFileName() + " failed on " + device
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Letterbox preprocess(Frame frame, int slot) {
+        Letterbox lb = Letterbox.fit(frame.width(), frame.height(), inputWidth, inputHeight, layout.centred);
+        Mat source = OpenCv.wrap(frame);
+        Mat region = canvas.submat(lb.padY(), lb.padY() + lb.height(), lb.padX(), lb.padX() + lb.width());
+        try {
+            canvas.setTo(new Scalar(114, 114, 114));
+            Imgproc.resize(source, region, new Size(lb.width(), lb.height()), 0, 0, Imgproc.INTER_LINEAR);
+            canvas.convertTo(canvasFloat, CvType.CV_32FC3, layout.rgbUnit ? 1.0 / 255.0 : 1.0);
+            // Scatter the interleaved channels into the tensor's planes (the Mats are views of the input buffer).
+            Core.mixChannels(List.of(canvasFloat), planes.get(slot), channelOrder);
+        } finally {
+            region.release();
+            source.release();
+        }
+        return lb;
+    }
+
+    private List<Detection> decode(FloatBuffer data, long[] shape, int b, Letterbox lb, Frame frame) {
+        List<Detection> found = new ArrayList<>();
+        float conf = options.confidence();
+        switch (layout) {
+            case ULTRALYTICS -> {
+                int rows = (int) shape[1];
+                int n = (int) shape[2];
+                int base = b * rows * n;
+                for (int i = 0; i < n; i++) {
+                    int best = -1;
+                    float bestScore = conf;
+                    for (int c = 0; c < rows - 4; c++) {
+                        float s = data.get(base + (4 + c) * n + i);
+                        if (s >= bestScore && allowed[c]) {
+                            bestScore = s;
+                            best = c;
+                        }
+                    }
+                    if (best >= 0) {
+                        add(found, best, bestScore, data.get(base + i), data.get(base + n + i),
+                                data.get(base + 2 * n + i), data.get(base + 3 * n + i), lb, frame);
+                    }
+                }
+            }
+            case YOLOV5, YOLOX -> {
+                int n = (int) shape[1];
+                int cols = (int) shape[2];
+                int base = b * n * cols;
+                for (int i = 0; i < n; i++) {
+                    int row = base + i * cols;
+                    float objectness = data.get(row + 4);
+                    if (objectness < conf) {
+                        continue;
+                    }
+                    int best = -1;
+                    float bestScore = conf;
+                    for (int c = 0; c < cols - 5; c++) {
+                        float s = objectness * data.get(row + 5 + c);
+                        if (s >= bestScore && allowed[c]) {
+                            bestScore = s;
+                            best = c;
+                        }
+                    }
+                    if (best < 0) {
+                        continue;
+                    }
+                    float cx = data.get(row);
+                    float cy = data.get(row + 1);
+                    float w = data.get(row + 2);
+                    float h = data.get(row + 3);
+                    if (layout == OutputLayout.YOLOX) {
+                        float gx = yoloxGrid[i * 3];
+                        float gy = yoloxGrid[i * 3 + 1];
+                        float stride = yoloxGrid[i * 3 + 2];
+                        cx = (cx + gx) * stride;
+                        cy = (cy + gy) * stride;
+                        w = (float) Math.exp(w) * stride;
+                        h = (float) Math.exp(h) * stride;
+                    }
+                    add(found, best, bestScore, cx, cy, w, h, lb, frame);
+                }
+            }
+            case NMS -> {
+                int n = (int) shape[1];
+                int cols = (int) shape[2];
+                int base = b * n * cols;
+                int offset = cols == 7 ? 1 : 0; // [batch_id, x1, y1, x2, y2, class, score] vs [x1,y1,x2,y2,score,class]
+                for (int i = 0; i < n; i++) {
+                    int row = base + i * cols + offset;
+                    float score = cols == 7 ? data.get(row + 5) : data.get(row + 4);
+                    int cls = (int) (cols == 7 ? data.get(row + 4) : data.get(row + 5));
+                    if (score < conf || cls < 0 || cls >= allowed.length || !allowed[cls]) {
+                        continue;
+                    }
+                    float x1 = data.get(row);
+                    float y1 = data.get(row + 1);
+                    float x2 = data.get(row + 2);
+                    float y2 = data.get(row + 3);
+                    add(found, cls, score, (x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1, lb, frame);
+                }
+            }
+            default -> throw new IllegalStateException("unknown layout " + layout);
+        }
+        return found;
+    }
+
+    private void add(List<Detection> found, int cls, float score, float cx, float cy, float w, float h,
+            Letterbox lb, Frame frame) {
+        double x1 = clamp(lb.toImageX(cx - w / 2), frame.width());
+        double y1 = clamp(lb.toImageY(cy - h / 2), frame.height());
+        double x2 = clamp(lb.toImageX(cx + w / 2), frame.width());
+        double y2 = clamp(lb.toImageY(cy + h / 2), frame.height());
+        if (x2 > x1 && y2 > y1) {
+            found.add(new Detection(label(cls), cls, Math.min(1f, score), new BoundingBox(x1, y1, x2, y2)));
+        }
+    }
+
+    private static double clamp(double v, int max) {
+        return Math.max(0, Math.min(max, v));
+    }
+
+    private String label(int cls) {
+        return cls < names.size() ? names.get(cls) : "class_" + cls;
+    }
+
+    /** Class-wise non-maximum suppression, highest confidence first. */
+    static List<Detection> nms(List<Detection> candidates, float iou) {
+        List<Detection> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.comparingDouble((Detection d) -> d.confidence()).reversed());
+        List<Detection> kept = new ArrayList<>();
+        for (Detection d : sorted) {
+            boolean suppressed = false;
+            for (Detection k : kept) {
+                if (k.classId() == d.classId() && k.box().iou(d.box()) > iou) {
+                    suppressed = true;
+                    break;
+                }
+            }
+            if (!suppressed) {
+                kept.add(d);
+                if (kept.size() == MAX_DETECTIONS) {
+                    break;
+                }
+            }
+        }
+        return kept;
+    }
+
+    private List<Detection> nms(List<Detection> candidates) {
+        return nms(candidates, options.iou());
+    }
+
+
+    /** Runs one zero input to learn the concrete output shape of a model with symbolic output dimensions. */
+    private long[] probeOutputShape() throws OrtException {
+        long[] shape = {1, 3, options.inputSize(), options.inputSize()};
+        FloatBuffer zeros = ByteBuffer.allocateDirect(3 * options.inputSize() * options.inputSize() * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, zeros, shape);
+                OrtSession.Result r = session.run(Map.of(inputName, t))) {
+            return ((OnnxTensor) r.get(0)).getInfo().getShape();
+        }
+    }
+
+    private static float[] yoloxGrid(int width, int height) {
+        List<float[]> cells = new ArrayList<>();
+        for (int stride : new int[] {8, 16, 32}) {
+            for (int y = 0; y < height / stride; y++) {
+                for (int x = 0; x < width / stride; x++) {
+                    cells.add(new float[] {x, y, stride});
+                }
+            }
+        }
+        float[] grid = new float[cells.size() * 3];
+        for (int i = 0; i < cells.size(); i++) {
+            System.arraycopy(cells.get(i), 0, grid, i * 3, 3);
+        }
+        return grid;
+    }
+
+    private List<String> loadNames(Map<String, String> metadata, int classes) {
+        if (options.labels() != null) {
+            try {
+                List<String> lines = Files.readAllLines(options.labels(), StandardCharsets.UTF_8).stream()
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+                if (classes > 0 && lines.size() < classes) {
+                    throw new ConfigException("Labels file " + options.labels() + " has " + lines.size()
+                            + " names but the model has " + classes + " classes");
+                }
+                return lines;
+            } catch (IOException e) {
+                throw new ConfigException("Labels file " + options.labels() + " cannot be read: " + e.getMessage());
+            }
+        }
+        String raw = metadata.get("names");
+        if (raw != null) {
+            TreeMap<Integer, String> parsed = new TreeMap<>();
+            Matcher m = NAME_ENTRY.matcher(raw);
+            while (m.find()) {
+                parsed.put(Integer.parseInt(m.group(1)), m.group(2) != null ? m.group(2) : m.group(3));
+            }
+            if (!parsed.isEmpty()) {
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i <= parsed.lastKey(); i++) {
+                    names.add(parsed.getOrDefault(i, "class_" + i));
+                }
+                return names;
+            }
+        }
+        if (classes == 80 || classes < 0) {
+            log.info("{} has no class names; using the COCO-80 names", options.model().getFileName());
+            return coco();
+        }
+        log.warn("{} has no class names and no labels file was given; classes are named class_<id>",
+                options.model().getFileName());
+        List<String> generic = new ArrayList<>();
+        for (int i = 0; i < classes; i++) {
+            generic.add("class_" + i);
+        }
+        return generic;
+    }
+
+    static List<String> coco() {
+        try (InputStream in = OnnxYoloDetector.class.getResourceAsStream("coco-80.names")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("coco-80.names resource missing", e);
+        }
+    }
+
+    private static boolean[] allowedMask(List<String> names, List<String> allowedClasses) {
+        int size = Math.max(names.size(), 1024);
+        boolean[] mask = new boolean[size];
+        if (allowedClasses.isEmpty()) {
+            java.util.Arrays.fill(mask, true);
+            return mask;
+        }
+        Set<String> unknown = new HashSet<>();
+        for (String wanted : allowedClasses) {
+            String w = wanted.trim();
+            if (w.matches("\\d+")) {
+                int id = Integer.parseInt(w);
+                if (id < size) {
+                    mask[id] = true;
+                    continue;
+                }
+            }
+            int at = names.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList().indexOf(w.toLowerCase(Locale.ROOT));
+            if (at >= 0) {
+                mask[at] = true;
+            } else {
+                unknown.add(w);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("ALLOWED_CLASSIFICATIONS names classes the model does not have: "
+                    + String.join(", ", new java.util.TreeSet<>(unknown)));
+        }
+        return mask;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("Closing the ONNX session failed: {}", e.getMessage());
+        }
+        planes.forEach(list -> list.forEach(Mat::release));
+        canvas.release();
+        canvasFloat.release();
+        channelOrder.release();
+    }
+}

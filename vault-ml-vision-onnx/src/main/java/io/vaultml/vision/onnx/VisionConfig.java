@@ -1,0 +1,103 @@
+package io.vaultml.vision.onnx;
+
+import io.vaultml.api.config.Config;
+import io.vaultml.api.config.ConfigDef;
+import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.config.Validators;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Settings of the detectors and the decoder in this module, declared once. */
+public final class VisionConfig {
+    private VisionConfig() {
+    }
+
+    static final String DETECTION = "Detection";
+    static final String DECODING = "Decoding and sampling";
+
+    public static final ConfigKey<String> MODEL_PATH = ConfigKey.string("MODEL_PATH").group(DETECTION)
+            .doc("ONNX YOLO model file (Ultralytics v8/v11, YOLOv5, YOLOX or NMS-included export). When unset, "
+                    + "the built-in HOG people detector is used.").build();
+    public static final ConfigKey<String> LABELS_PATH = ConfigKey.string("LABELS_PATH").group(DETECTION)
+            .doc("Class names, one per line, for models without names metadata (COCO-80 otherwise).").build();
+    public static final ConfigKey<Double> CLASSIFICATION_THRESHOLD = ConfigKey.decimal("CLASSIFICATION_THRESHOLD")
+            .defaultValue(0.3).validator(Validators.between(0.0, 1.0)).group(DETECTION)
+            .doc("Minimum confidence of a detection.").build();
+    public static final ConfigKey<Double> NMS_THRESHOLD = ConfigKey.decimal("NMS_THRESHOLD").defaultValue(0.45)
+            .validator(Validators.between(0.01, 1.0)).group(DETECTION)
+            .doc("IoU above which overlapping boxes of one class are merged (non-maximum suppression).").build();
+    public static final ConfigKey<List<String>> ALLOWED_CLASSIFICATIONS = ConfigKey.list("ALLOWED_CLASSIFICATIONS")
+            .defaultValue(List.of()).group(DETECTION)
+            .doc("Classes to keep, by COCO id (\"0, 2, 7\") or name (\"person,car\"); empty keeps all.").build();
+    public static final ConfigKey<Integer> MODEL_INPUT_SIZE = ConfigKey.integer("MODEL_INPUT_SIZE").defaultValue(640)
+            .validator(Validators.between(32, 4096)).group(DETECTION)
+            .doc("Input side for models with a dynamic input size; models with a fixed size use theirs.").build();
+    public static final ConfigKey<String> MODEL_LAYOUT = ConfigKey.string("MODEL_LAYOUT").defaultValue("auto")
+            .validator(Validators.oneOf("auto", "ultralytics", "yolov5", "yolox", "nms")).group(DETECTION)
+            .doc("Output layout; auto recognises it from the output shape.").build();
+    public static final ConfigKey<String> DEVICE = ConfigKey.string("DEVICE").defaultValue("auto")
+            .validator(Validators.oneOf("auto", "cpu", "cuda")).group(DETECTION)
+            .doc("Inference device: auto uses CUDA when the GPU runtime loads and warns before falling back to "
+                    + "the CPU; cuda fails at startup without it.").build();
+    public static final ConfigKey<Integer> DEVICE_ID = ConfigKey.integer("DEVICE_ID").defaultValue(0)
+            .validator(Validators.atLeast(0)).group(DETECTION).doc("CUDA device index.").build();
+    public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("INFERENCE_THREADS").defaultValue(0)
+            .validator(Validators.atLeast(0)).group(DETECTION)
+            .doc("ONNX Runtime intra-op threads; 0 lets it use every core.").build();
+    public static final ConfigKey<Integer> INFERENCE_BATCH_SIZE = ConfigKey.integer("INFERENCE_BATCH_SIZE")
+            .defaultValue(8).validator(Validators.between(1, 256)).group(DETECTION)
+            .doc("Frames per inference for models with a dynamic batch dimension.").build();
+
+    public static final ConfigKey<Integer> NUMBER_OF_PREDICTIONS = ConfigKey.integer("NUMBER_OF_PREDICTIONS")
+            .defaultValue(5).validator(Validators.between(1, 10_000)).group(DECODING)
+            .doc("The number of frames it will process in a single video, evenly spread (used when "
+                    + "CLASSIFICATION_FPS is not set).").build();
+    public static final ConfigKey<Double> CLASSIFICATION_FPS = ConfigKey.decimal("CLASSIFICATION_FPS")
+            .validator(Validators.between(0.01, 240.0)).group(DECODING)
+            .doc("Analyse a frame every 1/CLASSIFICATION_FPS seconds instead (the rate tracking needs), up to "
+                    + "MAX_NUMBER_OF_PREDICTIONS frames.").build();
+    public static final ConfigKey<Integer> MAX_NUMBER_OF_PREDICTIONS = ConfigKey.integer("MAX_NUMBER_OF_PREDICTIONS")
+            .defaultValue(100).validator(Validators.between(1, 100_000)).group(DECODING)
+            .doc("Most frames analysed per recording in rate mode.").build();
+    public static final ConfigKey<String> SEEK_MODE = ConfigKey.string("SEEK_MODE").defaultValue("exact")
+            .validator(Validators.oneOf("exact", "keyframe")).group(DECODING)
+            .doc("exact decodes precisely the chosen frames; keyframe snaps them to the nearest keyframes and "
+                    + "decodes only those (faster, up to half a GOP off).").build();
+    public static final ConfigKey<String> HW_DECODING = ConfigKey.string("HW_DECODING").defaultValue("none")
+            .validator(Validators.oneOf("none", "auto", "cuda")).group(DECODING)
+            .doc("NVDEC decoding (h264_cuvid/hevc_cuvid): auto falls back to the CPU with a warning.").build();
+    public static final ConfigKey<Duration> MAX_DECODE_TIME = ConfigKey.duration("MAX_DECODE_TIME")
+            .defaultValue(Duration.ofSeconds(120)).group(DECODING)
+            .doc("A recording that takes longer to decode is rejected to the dead-letter destination.").build();
+
+    /** Keys of the ONNX YOLO detector. */
+    public static final ConfigDef DETECTOR_CONFIG = new ConfigDef().define(MODEL_PATH, LABELS_PATH,
+            CLASSIFICATION_THRESHOLD, NMS_THRESHOLD, ALLOWED_CLASSIFICATIONS, MODEL_INPUT_SIZE, MODEL_LAYOUT, DEVICE,
+            DEVICE_ID, INFERENCE_THREADS, INFERENCE_BATCH_SIZE);
+
+    /** Keys of decoding and frame sampling. */
+    public static final ConfigDef DECODER_CONFIG = new ConfigDef().define(NUMBER_OF_PREDICTIONS, CLASSIFICATION_FPS,
+            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, MAX_DECODE_TIME);
+
+    public static YoloOptions yoloOptions(Config c) {
+        String layout = c.get(MODEL_LAYOUT);
+        return new YoloOptions(Path.of(c.get(MODEL_PATH)), c.find(LABELS_PATH).map(Path::of).orElse(null),
+                c.get(CLASSIFICATION_THRESHOLD).floatValue(), c.get(NMS_THRESHOLD).floatValue(),
+                c.get(ALLOWED_CLASSIFICATIONS), c.get(MODEL_INPUT_SIZE), InferenceDevice.parse(c.get(DEVICE)),
+                c.get(DEVICE_ID), c.get(INFERENCE_THREADS), c.get(INFERENCE_BATCH_SIZE),
+                layout.equalsIgnoreCase("auto") ? null : OutputLayout.parse(layout));
+    }
+
+    public static Sampling sampling(Config c) {
+        return c.find(CLASSIFICATION_FPS).<Sampling>map(fps -> Sampling.rate(fps, c.get(MAX_NUMBER_OF_PREDICTIONS)))
+                .orElseGet(() -> Sampling.count(c.get(NUMBER_OF_PREDICTIONS)));
+    }
+
+    public static DecoderOptions decoderOptions(Config c) {
+        return DecoderOptions.defaults()
+                .withSeekMode(SeekMode.valueOf(c.get(SEEK_MODE).toUpperCase(java.util.Locale.ROOT)))
+                .withHardware(HardwareDecoding.valueOf(c.get(HW_DECODING).toUpperCase(java.util.Locale.ROOT)))
+                .withMaxDecodeTime(c.get(MAX_DECODE_TIME));
+    }
+}
