@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param seekMode exact frames or nearest keyframes
  * @param hardware NVDEC use
  * @param threads decoder threads, 0 = FFmpeg's choice
- * @param maxDecodeTime a recording that takes longer is rejected (corrupt files must not hang a worker)
+ * @param maxDecodeTime a recording whose decoding (not counting the consumer) takes longer is rejected, so corrupt
+ *     files cannot hang a worker
  * @param maxPixels frames larger than this (width x height) are rejected, bounding memory per frame
  * @param maxFrames containers announcing more video packets than this are rejected
  */

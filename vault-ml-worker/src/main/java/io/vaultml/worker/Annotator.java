@@ -1,0 +1,82 @@
+package io.vaultml.worker;
+
+import io.vaultml.api.Detection;
+import io.vaultml.api.Frame;
+import io.vaultml.api.Track;
+import io.vaultml.api.TrackPoint;
+import io.vaultml.vision.onnx.OpenCv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+/** Draws detections (box, label, score) and track trails onto frames and writes them as JPEGs. */
+final class Annotator {
+    private static final Scalar[] PALETTE = {new Scalar(56, 56, 255), new Scalar(151, 157, 255),
+        new Scalar(31, 112, 255), new Scalar(29, 178, 255), new Scalar(49, 210, 207), new Scalar(10, 249, 72),
+        new Scalar(23, 204, 146), new Scalar(134, 219, 61), new Scalar(211, 188, 0), new Scalar(255, 115, 100)};
+    private final Path directory;
+
+    Annotator(Path directory) {
+        this.directory = directory;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Frame copy(Frame frame) {
+        ByteBuffer pixels = ByteBuffer.allocateDirect(frame.width() * frame.height() * 3);
+        pixels.put(frame.pixels().duplicate()).flip();
+        return new Frame(frame.index(), frame.timestampMicros(), frame.width(), frame.height(), pixels);
+    }
+
+    void draw(Path source, Frame frame, List<Detection> detections, List<Track> tracks) {
+        Mat image = OpenCv.wrap(frame);
+        try {
+            int thickness = Math.max(2, frame.width() / 400);
+            for (Track track : tracks) {
+                Scalar colour = PALETTE[track.id() % PALETTE.length];
+                Point previous = null;
+                for (TrackPoint p : track.points()) {
+                    if (p.frameIndex() > frame.index()) {
+                        break;
+                    }
+                    Point c = new Point(p.box().centerX(), p.box().centerY());
+                    if (previous != null) {
+                        Imgproc.line(image, previous, c, colour, thickness);
+                    }
+                    previous = c;
+                }
+                if (previous != null && track.points().stream().anyMatch(p -> p.frameIndex() == frame.index())) {
+                    Imgproc.putText(image, "#" + track.id() + (track.moving() ? "" : " static"),
+                            new Point(previous.x + 4, previous.y - 4), Imgproc.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1);
+                }
+            }
+            for (Detection d : detections) {
+                Scalar colour = PALETTE[Math.max(0, d.classId()) % PALETTE.length];
+                Point topLeft = new Point(d.box().x1(), d.box().y1());
+                Imgproc.rectangle(image, topLeft, new Point(d.box().x2(), d.box().y2()), colour, thickness);
+                String label = String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence());
+                Imgproc.putText(image, label, new Point(d.box().x1() + 2, Math.max(12, d.box().y1() - 4)),
+                        Imgproc.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1 + thickness / 3);
+            }
+            String name = source.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            Path out = directory.resolve(String.format(Locale.ROOT, "%s_%06d.jpg", name, frame.index()));
+            if (!Imgcodecs.imwrite(out.toString(), image)) {
+                throw new UncheckedIOException(new IOException("cannot write " + out));
+            }
+        } finally {
+            image.release();
+        }
+    }
+}

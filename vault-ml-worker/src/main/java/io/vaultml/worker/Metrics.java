@@ -1,0 +1,56 @@
+package io.vaultml.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The worker's meters, scraped from {@code /metrics}. */
+final class Metrics {
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final AtomicInteger inFlight = new AtomicInteger();
+
+    Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("vaultml.recordings.in.flight", inFlight, AtomicInteger::get)
+                .description("Recordings being processed now").register(registry);
+    }
+
+    /** Time spent in a pipeline stage: fetch, decode, detect, track, publish. */
+    void stage(String stage, long nanos) {
+        Timer.builder("vaultml.stage").tag("stage", stage).description("Time per recording in each stage")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void inferenceBatch(long nanos) {
+        Timer.builder("vaultml.inference.batch").description("Time per inference call (one batch of frames)")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void result() {
+        Counter.builder("vaultml.results").description("Results published").register(registry).increment();
+    }
+
+    void deadLetter(String stage) {
+        Counter.builder("vaultml.dead.letters").tag("stage", stage).description("Events dead-lettered, by stage")
+                .register(registry).increment();
+    }
+
+    void retry(String cause) {
+        Counter.builder("vaultml.retries").tag("cause", cause).description("Events given back for a retry, by cause")
+                .register(registry).increment();
+    }
+
+    void frames(int n) {
+        Counter.builder("vaultml.frames.analysed").description("Frames run through the detector")
+                .register(registry).increment(n);
+    }
+}

@@ -1,0 +1,161 @@
+package io.vaultml.worker;
+
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.DeadLetterSink;
+import io.vaultml.api.Detector;
+import io.vaultml.api.EventSource;
+import io.vaultml.api.Forwarder;
+import io.vaultml.api.MediaFetcher;
+import io.vaultml.api.config.Config;
+import io.vaultml.api.config.ConfigDef;
+import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.config.ConfigSource;
+import io.vaultml.api.spi.DetectorProvider;
+import io.vaultml.api.spi.Providers;
+import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.tracking.CentroidTracker;
+import io.vaultml.tracking.TrackerSettings;
+import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.vision.onnx.VisionConfig;
+import io.vaultml.worker.local.DirectoryEventSource;
+import io.vaultml.worker.local.JsonLinesSink;
+import io.vaultml.worker.local.LocalFileFetcher;
+import io.vaultml.worker.ops.OpsServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles the worker from settings: validates everything at once, logs the effective configuration (secrets
+ * masked) and warnings for unknown names, selects the detector, builds source, fetcher and sinks, and runs.
+ */
+public final class WorkerApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+    private static final long MAX_RECORDING_BYTES = 2L * 1024 * 1024 * 1024 - 1024;
+
+    private final Config config;
+    private final Metrics metrics = new Metrics();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Worker worker;
+    private final OpsServer ops;
+    private volatile boolean ready;
+
+    private WorkerApp(Config config, DetectorProvider detectorProvider) throws IOException {
+        this.config = config;
+        try {
+            String system = config.get(WorkerSettings.QUEUE_SYSTEM).toUpperCase(Locale.ROOT);
+            if (!system.equals("LOCAL")) {
+                throw new ConfigException("QUEUE_SYSTEM=" + system + " needs the vault-ml-" + system.toLowerCase(Locale.ROOT)
+                        + " transport, which is not part of this build yet; use QUEUE_SYSTEM=LOCAL");
+            }
+            int port = config.get(WorkerSettings.METRICS_PORT);
+            this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::healthy, () -> ready);
+            if (ops != null) {
+                resources.add(ops);
+                log.info("Serving /metrics, /healthz and /readyz on port {}", ops.port());
+            }
+            Detector detector = detectorProvider.create(config);
+            if (detectorProvider.name().equals("hog")) {
+                log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
+                        + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
+            }
+            InferenceService inference = new InferenceService(detector, 4 * config.get(WorkerSettings.CONCURRENCY)
+                    * Math.max(1, detector.preferredBatchSize()), metrics::inferenceBatch);
+            resources.add(inference);
+            Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
+            Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
+            EventSource source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
+                    config.get(WorkerSettings.RUN_ONCE));
+            MediaFetcher fetcher = new LocalFileFetcher(watch, MAX_RECORDING_BYTES);
+            JsonLinesSink results = JsonLinesSink.open(config.get(WorkerSettings.RESULTS_FILE));
+            JsonLinesSink deadLetters = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
+            resources.add(results);
+            resources.add(deadLetters);
+            List<Forwarder> forwarders = List.of(results);
+            DeadLetterSink deadLetterSink = deadLetters;
+            CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
+                    ? new CentroidTracker(TrackerSettings.from(config)) : null;
+            RecordingProcessor processor = new RecordingProcessor(fetcher,
+                    new FfmpegDecoder(VisionConfig.decoderOptions(config)), VisionConfig.sampling(config), inference,
+                    tracker, metrics);
+            Pipeline pipeline = new Pipeline(processor, forwarders,
+                    deadLetterSink, ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT)), metrics);
+            this.worker = new Worker(source, pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
+                    config.get(WorkerSettings.SHUTDOWN_TIMEOUT), config.get(WorkerSettings.RETRY_BACKOFF));
+            log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
+                    detector.info().model(), detector.info().device(), results.describe(), deadLetters.describe());
+            ready = true;
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Every key the worker and the discovered detector providers declare. */
+    public static ConfigDef definition(Providers<DetectorProvider> providers) {
+        ConfigDef def = WorkerSettings.definition();
+        providers.all().forEach(p -> def.include(p.configDef()));
+        return def;
+    }
+
+    /**
+     * Parses and validates the settings and builds the worker.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static WorkerApp create(ConfigSource source) {
+        Providers<DetectorProvider> providers = Providers.load(DetectorProvider.class);
+        providers.loadErrors().forEach(e -> log.warn("Detector plugin skipped: {}", e));
+        ConfigDef def = definition(providers);
+        Config config = def.parse(source);
+        Set<String> prefixes = new TreeSet<>();
+        def.keys().forEach(k -> prefixes.add(k.name().split("_")[0] + "_"));
+        def.unknownNames(source, n -> prefixes.stream().anyMatch(n::startsWith)).forEach(log::warn);
+        log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe()));
+        DetectorProvider provider = providers.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
+        try {
+            return new WorkerApp(config, provider);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot start: " + e.getMessage());
+        }
+    }
+
+    public int run() {
+        return worker.run();
+    }
+
+    public void stop() {
+        worker.stop();
+    }
+
+    boolean healthy() {
+        return worker == null || worker.healthy();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public <T> T setting(ConfigKey<T> key) {
+        return config.get(key);
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed: {}", resources.get(i), e.getMessage());
+            }
+        }
+        resources.clear();
+    }
+}

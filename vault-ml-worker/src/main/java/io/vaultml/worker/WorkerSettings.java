@@ -1,0 +1,79 @@
+package io.vaultml.worker;
+
+import io.vaultml.api.config.ConfigDef;
+import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.config.Validators;
+import io.vaultml.tracking.TrackerSettings;
+import io.vaultml.vision.onnx.VisionConfig;
+import java.time.Duration;
+
+/** Every setting of the worker itself. Detector providers add their own keys at startup. */
+public final class WorkerSettings {
+    private WorkerSettings() {
+    }
+
+    static final String QUEUE = "Queue";
+    static final String LOCAL = "Local mode (QUEUE_SYSTEM=LOCAL)";
+    static final String RESULTS = "Results";
+    static final String OPERATIONS = "Operations";
+
+    public static final ConfigKey<String> QUEUE_SYSTEM = ConfigKey.string("QUEUE_SYSTEM").defaultValue("LOCAL")
+            .validator(Validators.oneOf("LOCAL", "KAFKA", "SQS")).group(QUEUE)
+            .doc("Which queue system is used: LOCAL (watch a directory; no external service). KAFKA and SQS "
+                    + "are declared for compatibility with the original vault-ml and fail at startup until their "
+                    + "transports are part of the build.")
+            .build();
+    public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
+            .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "
+                    + "sub-directories included. Each file is processed once.").build();
+    public static final ConfigKey<String> STATE_DIR = ConfigKey.string("STATE_DIR").defaultValue("vault-ml-state")
+            .group(LOCAL).doc("Where the worker remembers processed recordings across restarts and writes "
+                    + "dead letters.").build();
+    public static final ConfigKey<String> RESULTS_FILE = ConfigKey.string("RESULTS_FILE").defaultValue("-")
+            .group(LOCAL).doc("JSON-lines file results are appended to; - for standard output (logs go to "
+                    + "standard error).").build();
+    public static final ConfigKey<Duration> WATCH_INTERVAL = ConfigKey.duration("WATCH_INTERVAL")
+            .defaultValue(Duration.ofSeconds(2)).group(LOCAL)
+            .doc("How often the directory is scanned. A file is taken once its size stayed the same for one "
+                    + "interval (the agent finished writing it).").build();
+    public static final ConfigKey<Boolean> RUN_ONCE = ConfigKey.bool("RUN_ONCE").defaultValue(false).group(LOCAL)
+            .doc("Process the recordings present at startup, then exit (0 when every one has a result or a "
+                    + "dead letter).").build();
+
+    public static final ConfigKey<String> DETECTOR = ConfigKey.string("DETECTOR").group(RESULTS)
+            .doc("Detector provider by name (onnx-yolo, hog, or a plugin's). Unset: onnx-yolo when MODEL_PATH is "
+                    + "set, else the built-in hog people detector.").build();
+    public static final ConfigKey<String> RESULT_FORMAT = ConfigKey.string("RESULT_FORMAT").defaultValue("legacy")
+            .validator(Validators.oneOf("legacy", "hub")).group(RESULTS)
+            .doc("legacy: operation \"classification\" with data.probabilities/labels/boxes per frame (vault-ml); "
+                    + "hub: operation \"classify\" with data.objectCount/properties/details (Kerberos Hub).").build();
+    public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("TRACKING").defaultValue(true).group(RESULTS)
+            .doc("Follow objects across the analysed frames (needed for MOVE_DISTANCE and the hub format's "
+                    + "details).").build();
+
+    public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.integer("CONCURRENCY").defaultValue(2)
+            .validator(Validators.between(1, 64)).group(OPERATIONS)
+            .doc("Recordings processed at once; decoding of one overlaps inference of another.").build();
+    public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("METRICS_PORT").defaultValue(8080)
+            .validator(Validators.between(0, 65535)).group(OPERATIONS)
+            .doc("Port of /metrics, /healthz and /readyz; 0 turns them off.").build();
+    public static final ConfigKey<String> LOG_FORMAT = ConfigKey.string("LOG_FORMAT").defaultValue("text")
+            .validator(Validators.oneOf("text", "json")).group(OPERATIONS)
+            .doc("Log lines as text or as JSON objects.").build();
+    public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.duration("SHUTDOWN_TIMEOUT")
+            .defaultValue(Duration.ofSeconds(25)).group(OPERATIONS)
+            .doc("On SIGTERM, in-flight recordings get this long to finish before they are released for "
+                    + "redelivery. Keep it below the pod's terminationGracePeriodSeconds.").build();
+    public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.duration("RETRY_BACKOFF")
+            .defaultValue(Duration.ofSeconds(5)).group(OPERATIONS)
+            .doc("Pause before a recording that failed with a transient fault is tried again.").build();
+
+    /** The worker's keys plus decoding and tracking. */
+    public static ConfigDef definition() {
+        return new ConfigDef().define(QUEUE_SYSTEM, WATCH_DIR, STATE_DIR, RESULTS_FILE,
+                WATCH_INTERVAL, RUN_ONCE, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
+                SHUTDOWN_TIMEOUT, RETRY_BACKOFF)
+                .include(VisionConfig.DECODER_CONFIG)
+                .include(TrackerSettings.CONFIG);
+    }
+}

@@ -1,0 +1,224 @@
+package io.vaultml.worker.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.Delivery;
+import io.vaultml.api.EventSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Recordings from a directory, as a Kerberos Agent writes them at the edge. Each {@code .mp4} below the directory
+ * becomes one Vault-style event whose {@code payload.key} is its path relative to the directory. A file is taken
+ * once its size stayed the same across one scan interval (the agent finished writing it); with {@code runOnce},
+ * the files present at startup are taken as complete.
+ *
+ * <p>Completed recordings are appended (and flushed to disk) to {@code processed.txt} in the state directory and
+ * are never delivered again, across restarts. A recording given back with {@link #retryLater} or left in flight
+ * at {@link #close()} is found again by the next scan.
+ */
+public final class DirectoryEventSource implements EventSource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path directory;
+    private final Path processedFile;
+    private final Duration interval;
+    private final boolean runOnce;
+    private final Object lock = new Object();
+    private final Set<String> processed = new HashSet<>();
+    private final Map<String, Delivery> inFlight = new LinkedHashMap<>();
+    private final Map<String, Long> sizeSeen = new HashMap<>();
+    private final FileChannel processedLog;
+    private boolean initialScanDone;
+    private boolean woken;
+    private boolean closed;
+
+    public DirectoryEventSource(Path directory, Path stateDirectory, Duration interval, boolean runOnce) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.interval = interval;
+        this.runOnce = runOnce;
+        if (!Files.isDirectory(this.directory)) {
+            throw new ConfigException("WATCH_DIR " + this.directory + " is not a directory");
+        }
+        try {
+            Files.createDirectories(stateDirectory);
+            this.processedFile = stateDirectory.resolve("processed.txt");
+            if (Files.exists(processedFile)) {
+                Files.readAllLines(processedFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
+                        .forEach(processed::add);
+            }
+            this.processedLog = FileChannel.open(processedFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new ConfigException("STATE_DIR " + stateDirectory + " is not usable: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Delivery> poll(Duration timeout) {
+        List<Delivery> found = scan();
+        if (!found.isEmpty()) {
+            return found;
+        }
+        synchronized (lock) {
+            long waitMillis = Math.min(timeout.toMillis(), interval.toMillis());
+            if (!woken && !closed && waitMillis > 0) {
+                try {
+                    lock.wait(waitMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return List.of();
+                }
+            }
+            woken = false;
+        }
+        return scan();
+    }
+
+    private List<Delivery> scan() {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))
+                    .filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new io.vaultml.api.RetriableException("WATCH_DIR " + directory + " cannot be listed: " + e.getMessage());
+        }
+        List<Delivery> ready = new ArrayList<>();
+        synchronized (lock) {
+            if (closed) {
+                return List.of();
+            }
+            boolean takeAsIs = runOnce && !initialScanDone;
+            for (Path file : files) {
+                String key = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                if (processed.contains(key) || inFlight.containsKey(key)) {
+                    continue;
+                }
+                if (runOnce && initialScanDone && !sizeSeen.containsKey(key)) {
+                    continue; // run-once mode handles only what was there at startup
+                }
+                long size;
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    size = attributes.size();
+                } catch (IOException e) {
+                    continue; // removed between listing and reading: nothing to do
+                }
+                Long previous = sizeSeen.put(key, size);
+                if (!takeAsIs && (previous == null || previous != size)) {
+                    continue; // still being written, or first seen: check again next scan
+                }
+                Delivery delivery = new Delivery(key, eventJson(key, size, attributes), Map.of("file", key), 1);
+                inFlight.put(key, delivery);
+                ready.add(delivery);
+            }
+            initialScanDone = true;
+        }
+        return ready;
+    }
+
+    private static byte[] eventJson(String key, long size, BasicFileAttributes attributes) {
+        ObjectNode event = JSON.createObjectNode();
+        long seconds = attributes.lastModifiedTime().toMillis() / 1000;
+        event.put("provider", "local").put("source", "local").put("request", "persist");
+        ObjectNode payload = event.putObject("payload");
+        payload.put("key", key).put("fileSize", size).put("is_fragmented", false);
+        ObjectNode metadata = payload.putObject("metadata");
+        metadata.put("uploadtime", String.valueOf(seconds)).put("capture", "local");
+        String name = Path.of(key).getFileName().toString();
+        String[] parts = name.replaceFirst("\\.mp4$", "").split("_");
+        if (parts.length == 6) { // <seconds>_<x>-<y>_<camera>_<region>_<changes>_<duration>.mp4
+            metadata.put("event-timestamp", parts[0]).put("event-instancename", parts[2]);
+        }
+        event.put("date", seconds);
+        try {
+            return JSON.writeValueAsBytes(event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void complete(Delivery delivery) {
+        synchronized (lock) {
+            if (inFlight.remove(delivery.id()) == null) {
+                return;
+            }
+            processed.add(delivery.id());
+            try {
+                processedLog.write(java.nio.ByteBuffer.wrap((delivery.id() + "\n").getBytes(StandardCharsets.UTF_8)));
+                processedLog.force(false);
+            } catch (IOException e) {
+                throw new io.vaultml.api.RetriableException("cannot record " + delivery.id() + " as processed in "
+                        + processedFile + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void retryLater(Delivery delivery) {
+        synchronized (lock) {
+            inFlight.remove(delivery.id());
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (lock) {
+            woken = true;
+            lock.notifyAll();
+        }
+    }
+
+    /** In run-once mode: every recording found at startup has been completed. */
+    public boolean exhausted() {
+        synchronized (lock) {
+            return runOnce && initialScanDone && inFlight.isEmpty()
+                    && sizeSeen.keySet().stream().allMatch(processed::contains);
+        }
+    }
+
+    public boolean isRunOnce() {
+        return runOnce;
+    }
+
+    @Override
+    public String describe() {
+        return "directory " + directory + (runOnce ? " (run once)" : "");
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            inFlight.clear();
+            lock.notifyAll();
+        }
+        try {
+            processedLog.close();
+        } catch (IOException ignored) {
+            // nothing left to flush: every write was forced
+        }
+    }
+}

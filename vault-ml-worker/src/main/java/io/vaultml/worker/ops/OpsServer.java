@@ -1,0 +1,55 @@
+package io.vaultml.worker.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code /metrics} (Prometheus text), {@code /healthz} (liveness: the worker loop has not failed) and
+ * {@code /readyz} (readiness: the detector is loaded and the source is connected) on the JDK's HTTP server.
+ */
+public final class OpsServer implements AutoCloseable {
+    private final HttpServer server;
+
+    public OpsServer(int port, Supplier<String> metrics, BooleanSupplier healthy, BooleanSupplier ready)
+            throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 16);
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        server.createContext("/healthz", ex -> status(ex, healthy.getAsBoolean()));
+        server.createContext("/readyz", ex -> status(ex, ready.getAsBoolean()));
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vault-ml-ops");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void status(HttpExchange ex, boolean ok) throws IOException {
+        respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ok\n");
+    }
+
+    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
