@@ -44,6 +44,7 @@ final class Annotator {
         Mat image = OpenCv.wrap(frame);
         try {
             int thickness = Math.max(2, frame.width() / 400);
+            double font = Math.max(0.5, frame.width() / 1200.0);
             for (Track track : tracks) {
                 Scalar colour = PALETTE[track.id() % PALETTE.length];
                 Point previous = null;
@@ -59,7 +60,7 @@ final class Annotator {
                 }
                 if (previous != null && track.points().stream().anyMatch(p -> p.frameIndex() == frame.index())) {
                     Imgproc.putText(image, "#" + track.id() + (track.moving() ? "" : " static"),
-                            new Point(previous.x + 4, previous.y - 4), Imgproc.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1);
+                            new Point(previous.x + 4, previous.y - 4), Imgproc.FONT_HERSHEY_SIMPLEX, font, colour, thickness / 2 + 1);
                 }
             }
             for (Detection d : detections) {
@@ -67,8 +68,8 @@ final class Annotator {
                 Point topLeft = new Point(d.box().x1(), d.box().y1());
                 Imgproc.rectangle(image, topLeft, new Point(d.box().x2(), d.box().y2()), colour, thickness);
                 String label = String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence());
-                Imgproc.putText(image, label, new Point(d.box().x1() + 2, Math.max(12, d.box().y1() - 4)),
-                        Imgproc.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1 + thickness / 3);
+                Imgproc.putText(image, label, new Point(d.box().x1() + 2, Math.max(14 * font, d.box().y1() - 4)),
+                        Imgproc.FONT_HERSHEY_SIMPLEX, font, colour, thickness / 2 + 1);
             }
             String name = source.getFileName().toString().replaceFirst("\\.[^.]+$", "");
             Path out = directory.resolve(String.format(Locale.ROOT, "%s_%06d.jpg", name, frame.index()));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code java -jar vault-ml-worker.jar [worker [--once]] | detect ... | config-docs}.
@@ -65,17 +66,24 @@ public final class Main {
         // SIGTERM: stop polling, then wait for the loop to drain and close. The latch (not Thread.join on main)
         // matters: a normal exit calls System.exit on main, which itself runs this hook.
         CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(1);
         long waitMillis = app.setting(WorkerSettings.SHUTDOWN_TIMEOUT).toMillis() + 10_000;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
             try {
-                finished.await(waitMillis, TimeUnit.MILLISECONDS);
+                if (finished.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                    // A signal would otherwise end the JVM with 143 even after a clean drain; Kubernetes and
+                    // scripts should see the worker's own status (0 when everything in flight was settled).
+                    System.err.flush();
+                    Runtime.getRuntime().halt(status.get());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "vault-ml-shutdown"));
         try {
-            return app.run();
+            status.set(app.run());
+            return status.get();
         } finally {
             app.close();
             finished.countDown();

@@ -73,7 +73,10 @@ final class Worker {
                 }
                 permits.release();
                 for (Delivery delivery : batch) {
-                    permits.acquire();
+                    if (!awaitSlot()) {
+                        source.retryLater(delivery); // stopping: polled but not started, so give it back
+                        continue;
+                    }
                     metrics.inFlight.incrementAndGet();
                     pool.execute(() -> process(delivery));
                 }
@@ -95,6 +98,16 @@ final class Worker {
             return 1;
         }
         return 0;
+    }
+
+    /** Waits for a free processing slot; false when the worker is stopping. */
+    private boolean awaitSlot() throws InterruptedException {
+        while (running && fatal.get() == null) {
+            if (permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void process(Delivery delivery) {
