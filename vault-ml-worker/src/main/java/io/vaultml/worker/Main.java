@@ -92,7 +92,11 @@ public final class Main {
 
     /** The configuration reference page (docs/configuration.md). */
     public static String configReference() {
-        return WorkerApp.definition(Providers.load(DetectorProvider.class)).toMarkdown("Configuration reference",
+        return configReference(Providers.load(DetectorProvider.class));
+    }
+
+    static String configReference(Providers<DetectorProvider> providers) {
+        return WorkerApp.definition(providers).toMarkdown("Configuration reference",
                 "Generated from the key declarations by `java -jar vault-ml-worker.jar config-docs`; do not edit by "
                         + "hand. Every setting is an environment variable. Blank values count as unset. Booleans "
                         + "accept true/false in any case.");

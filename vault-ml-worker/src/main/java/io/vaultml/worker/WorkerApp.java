@@ -69,6 +69,9 @@ public final class WorkerApp implements AutoCloseable {
                     * Math.max(1, detector.preferredBatchSize()), metrics::inferenceBatch);
             resources.add(inference);
             Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
+            if (!config.isSet(WorkerSettings.WATCH_DIR)) {
+                java.nio.file.Files.createDirectories(watch); // the default folder may not exist yet
+            }
             Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
             EventSource source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
                     config.get(WorkerSettings.RUN_ONCE));
