@@ -32,6 +32,14 @@ public final class Main {
             case "detect":
                 configureLogging(System.getenv("LOG_FORMAT"));
                 return DetectCommand.run(rest, System.out, System.err);
+            case "bench":
+                configureLogging(System.getenv("LOG_FORMAT"));
+                try {
+                    return BenchCommand.run(rest, System.out, System.err);
+                } catch (java.io.IOException e) {
+                    System.err.println("vault-ml bench: " + e.getMessage());
+                    return 1;
+                }
             case "config-docs":
                 System.out.print(configReference());
                 return 0;
@@ -114,6 +122,8 @@ public final class Main {
                   worker [--once]   run the worker configured by environment variables (the default)
                   detect [--model M.onnx] [--labels L] [--frames N | --fps F] [--format legacy|hub]
                          [--annotate DIR] FILE...   detect (and track) objects in local videos or images
+                  bench --model M.onnx [--frames N] [--fps F] [--repeat R] DIR|FILE...
+                                    print decode, preprocessing, inference and end-to-end timings
                   config-docs       print the configuration reference (Markdown)""";
     }
 }

@@ -1,7 +1,7 @@
 package io.vaultml.api.config;
 
 /**
- * Checks a parsed value. {@link #toString()} describes what is valid; it appears in the generated reference.
+ * Checks a parsed value. Its {@code toString()} describes what is valid; it appears in the generated reference.
  *
  * @param <T> the value type
  */

@@ -6,7 +6,7 @@ import io.vaultml.api.config.ConfigDef;
 /**
  * A factory of one kind of pipeline component, found through {@link java.util.ServiceLoader}.
  *
- * <p>Implementations have a public no-argument constructor that does no I/O. {@link #availability()} is a cheap
+ * <p>Implementations have a public no-argument constructor that does no I/O. {@link #availability(Config)} is a cheap
  * probe (is the native runtime loadable? is a model configured?); {@link #create} does the heavy work.
  *
  * @param <T> the component type

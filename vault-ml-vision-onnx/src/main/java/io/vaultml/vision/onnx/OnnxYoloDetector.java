@@ -78,6 +78,48 @@ public final class OnnxYoloDetector implements Detector {
     private final List<List<Mat>> planes = new ArrayList<>();
     private final MatOfInt channelOrder;
     private boolean closed;
+    private final Timings timings = new Timings();
+
+    /** Cumulative time per step, for benchmarks and metrics; read from the inference thread. */
+    public static final class Timings {
+        long frames;
+        long runs;
+        long preprocessNanos;
+        long inferenceNanos;
+        long postprocessNanos;
+
+        public long frames() {
+            return frames;
+        }
+
+        public long runs() {
+            return runs;
+        }
+
+        public double preprocessMillisPerFrame() {
+            return frames == 0 ? 0 : preprocessNanos / 1e6 / frames;
+        }
+
+        public double inferenceMillisPerFrame() {
+            return frames == 0 ? 0 : inferenceNanos / 1e6 / frames;
+        }
+
+        public double postprocessMillisPerFrame() {
+            return frames == 0 ? 0 : postprocessNanos / 1e6 / frames;
+        }
+
+        public double inferenceMillisTotal() {
+            return inferenceNanos / 1e6;
+        }
+
+        public void reset() {
+            frames = runs = preprocessNanos = inferenceNanos = postprocessNanos = 0;
+        }
+    }
+
+    public Timings timings() {
+        return timings;
+    }
 
     private OnnxYoloDetector(YoloOptions options) throws OrtException {
         OpenCv.load();
@@ -220,13 +262,16 @@ public final class OnnxYoloDetector implements Detector {
         // A fixed-batch model always gets a full batch; the unused slots keep stale data and are ignored.
         int runBatch = fixedBatch ? batchCapacity : n;
         Letterbox[] boxes = new Letterbox[n];
+        long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             boxes[i] = preprocess(frames.get(i), i);
         }
+        long t1 = System.nanoTime();
         long[] shape = {runBatch, 3, inputHeight, inputWidth};
         FloatBuffer input = inputFloats.duplicate().position(0).limit(runBatch * 3 * inputWidth * inputHeight).slice();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            long t2 = System.nanoTime();
             OnnxTensor output = (OnnxTensor) result.get(0);
             long[] outShape = output.getInfo().getShape();
             FloatBuffer data = output.getFloatBuffer();
@@ -234,6 +279,11 @@ public final class OnnxYoloDetector implements Detector {
             for (int i = 0; i < n; i++) {
                 all.add(nms(decode(data, outShape, i, boxes[i], frames.get(i))));
             }
+            timings.frames += n;
+            timings.runs++;
+            timings.preprocessNanos += t1 - t0;
+            timings.inferenceNanos += t2 - t1;
+            timings.postprocessNanos += System.nanoTime() - t2;
             return all;
         } catch (OrtException e) {
             throw new RetriableException("Inference with " + options.model().getFileName() + " failed on " + device

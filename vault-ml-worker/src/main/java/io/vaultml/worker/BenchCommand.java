@@ -1,0 +1,128 @@
+package io.vaultml.worker;
+
+import io.vaultml.api.Frame;
+import io.vaultml.api.Media;
+import io.vaultml.vision.onnx.DecoderOptions;
+import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.vision.onnx.OnnxYoloDetector;
+import io.vaultml.vision.onnx.Sampling;
+import io.vaultml.vision.onnx.SeekMode;
+import io.vaultml.vision.onnx.YoloOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] DIR|FILE...}: prints, per
+ * model and recording, decode time per sampling mode, preprocessing / inference / postprocessing per frame, the
+ * end-to-end time per recording (decode + detect, sequential) and its ratio to inference alone. Medians of
+ * {@code repeat} runs after one warm-up. A benchmark, not a test: it asserts nothing.
+ */
+final class BenchCommand {
+    private BenchCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        List<Path> models = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
+        int frames = 5;
+        double fps = 2;
+        int repeat = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--model" -> models.add(Path.of(args[++i]));
+                case "--frames" -> frames = Integer.parseInt(args[++i]);
+                case "--fps" -> fps = Double.parseDouble(args[++i]);
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                default -> inputs.add(Path.of(args[i]));
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.toString().endsWith(".mp4")).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        if (models.isEmpty() || files.isEmpty()) {
+            err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] DIR|FILE...");
+            return 2;
+        }
+        FfmpegDecoder exact = new FfmpegDecoder(DecoderOptions.defaults());
+        FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
+        out.printf(Locale.ROOT, "vault-ml bench: %d cores, java %s, count=%d frames, rate=%.1f fps, median of %d%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), frames, fps, repeat);
+        for (Path modelPath : models) {
+            try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(modelPath))) {
+                out.printf(Locale.ROOT, "%nmodel %s on %s, layout %s, batch %d%n", modelPath.getFileName(),
+                        detector.info().device(), detector.layout(), detector.preferredBatchSize());
+                out.println("recording                                  | decode count | decode keyfr | decode rate"
+                        + " | pre ms/f | infer ms/f | post ms/f | e2e ms (count) | infer-only ms | e2e/infer");
+                double sumE2e = 0;
+                double sumInfer = 0;
+                for (Path file : files) {
+                    Media media = Media.of(file.getFileName().toString(), Files.readAllBytes(file));
+                    Sampling count = Sampling.count(frames);
+                    Sampling rate = Sampling.rate(fps, 1000);
+                    double decCount = median(repeat, () -> exact.decode(media, count, f -> { }));
+                    double decKey = median(repeat, () -> keyframes.decode(media, count, f -> { }));
+                    double decRate = median(repeat, () -> exact.decode(media, rate, f -> { }));
+                    // Inference alone, on frames decoded beforehand.
+                    List<Frame> decoded = new ArrayList<>();
+                    exact.decode(media, count, f -> decoded.add(Annotator.copy(f)));
+                    detector.detectAll(decoded); // warm-up
+                    detector.timings().reset();
+                    double[] inferOnly = new double[repeat];
+                    for (int r = 0; r < repeat; r++) {
+                        long before = (long) (detector.timings().inferenceMillisTotal() * 1e6);
+                        decoded.forEach(detector::detect);
+                        inferOnly[r] = detector.timings().inferenceMillisTotal() - before / 1e6;
+                    }
+                    double pre = detector.timings().preprocessMillisPerFrame();
+                    double inf = detector.timings().inferenceMillisPerFrame();
+                    double post = detector.timings().postprocessMillisPerFrame();
+                    double e2e = median(repeat, () -> exact.decode(media, count, detector::detect));
+                    double inferMedian = medianOf(inferOnly);
+                    sumE2e += e2e;
+                    sumInfer += inferMedian;
+                    out.printf(Locale.ROOT, "%-42s | %9.1f ms | %9.1f ms | %8.1f ms | %8.2f | %10.2f | %9.2f | %14.1f | %13.1f | %9.2f%n",
+                            shorten(file.getFileName().toString()), decCount, decKey, decRate, pre, inf, post, e2e,
+                            inferMedian, e2e / inferMedian);
+                }
+                out.printf(Locale.ROOT, "mean end-to-end %.1f ms per recording, inference alone %.1f ms, ratio %.2f%n",
+                        sumE2e / files.size(), sumInfer / files.size(), sumE2e / sumInfer);
+            }
+        }
+        return 0;
+    }
+
+    private static double median(int repeat, Runnable task) {
+        task.run(); // warm-up
+        double[] ms = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long t = System.nanoTime();
+            task.run();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        return medianOf(ms);
+    }
+
+    private static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String shorten(String name) {
+        return name.length() <= 42 ? name : name.substring(0, 39) + "...";
+    }
+
+}
