@@ -1,0 +1,60 @@
+package io.vaultml.kerberos.http;
+
+import io.vaultml.api.Forwarder;
+import io.vaultml.api.ResultMessage;
+import io.vaultml.api.Secret;
+import io.vaultml.api.UnprocessableInputException;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code FORWARDING_METADATA}: when a result has at least {@code threshold} objects of interest, posts it to
+ * Kerberos Hub's ingress, {@code POST {hub}/queue} with body {@code {"message": <result>}} and header
+ * {@code X-Kerberos-Cloud-Key}: the configured key, else the event's {@code payload.metadata.publickey}.
+ */
+public final class HubMetadataForwarder implements Forwarder {
+    private final String hubUrl;
+    private final Secret configuredKey;
+    private final int threshold;
+    private final Duration timeout;
+    private final Resilience resilience;
+
+    /** @param configuredKey the Hub key, or null to use each event's publickey */
+    public HubMetadataForwarder(String hubUrl, Secret configuredKey, int threshold, Duration timeout,
+            Resilience resilience) {
+        this.hubUrl = hubUrl.replaceAll("/+$", "");
+        this.configuredKey = configuredKey;
+        this.threshold = threshold;
+        this.timeout = timeout;
+        this.resilience = resilience;
+    }
+
+    @Override
+    public void forward(ResultMessage message) {
+        if (message.result().objectsOfInterest() < threshold) {
+            return;
+        }
+        String key = message.key();
+        Secret cloudKey = configuredKey != null ? configuredKey
+                : message.result().event().hubPublicKey().orElseThrow(() -> new UnprocessableInputException("forward",
+                        "Hub metadata forwarding of " + key + ": no HUB_KEY configured and the event has no publickey"));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("{\"message\":".getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(message.body());
+        body.writeBytes("}".getBytes(StandardCharsets.UTF_8));
+        String what = "Hub metadata forwarding of " + key;
+        HttpCall.Response r = resilience.call(() -> new HttpCall("POST", URI.create(hubUrl + "/queue"))
+                .header("X-Kerberos-Cloud-Key", cloudKey.reveal()).body(body.toByteArray())
+                .send(what, "forward", timeout, timeout, 1 << 16));
+        if (!r.ok()) {
+            throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Kerberos Hub metadata at " + hubUrl + " (threshold " + threshold + ")";
+    }
+}
