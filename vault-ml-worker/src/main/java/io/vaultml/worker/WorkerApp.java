@@ -13,6 +13,7 @@ import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.Providers;
 import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.FfmpegDecoder;
@@ -80,7 +81,10 @@ public final class WorkerApp implements AutoCloseable {
             JsonLinesSink deadLetters = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
             resources.add(results);
             resources.add(deadLetters);
-            List<Forwarder> forwarders = List.of(results);
+            // Results are published first; forwarding and delete run after, in order, and stop at the first failure.
+            List<Forwarder> forwarders = new ArrayList<>();
+            forwarders.add(results);
+            forwarders.addAll(KerberosHttpConfig.forwarders(config));
             DeadLetterSink deadLetterSink = deadLetters;
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
@@ -93,6 +97,7 @@ public final class WorkerApp implements AutoCloseable {
                     config.get(WorkerSettings.SHUTDOWN_TIMEOUT), config.get(WorkerSettings.RETRY_BACKOFF));
             log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
                     detector.info().model(), detector.info().device(), results.describe(), deadLetters.describe());
+            forwarders.stream().skip(1).forEach(f -> log.info("Then: {}", f.describe()));
             ready = true;
         } catch (RuntimeException | IOException e) {
             close();

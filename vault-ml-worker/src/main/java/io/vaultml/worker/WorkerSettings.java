@@ -3,6 +3,7 @@ package io.vaultml.worker;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
+import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.VisionConfig;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public final class WorkerSettings {
                 WATCH_INTERVAL, RUN_ONCE, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF)
                 .include(VisionConfig.DECODER_CONFIG)
-                .include(TrackerSettings.CONFIG);
+                .include(TrackerSettings.CONFIG)
+                .include(KerberosHttpConfig.CONFIG);
     }
 }

@@ -19,6 +19,14 @@ import java.util.Map;
  * operation and recording, never header values (they carry credentials).
  */
 final class HttpCall {
+    static {
+        // HttpURLConnection silently sends a POST again when a kept-alive connection turns out stale; retries are
+        // Resilience's job (counted, backed off, visible), so turn that off unless the user set it.
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
+    }
+
     record Response(int status, byte[] body) {
         String excerpt() {
             String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8)
