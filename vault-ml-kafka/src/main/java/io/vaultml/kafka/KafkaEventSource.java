@@ -1,0 +1,287 @@
+package io.vaultml.kafka;
+
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.Delivery;
+import io.vaultml.api.EventSource;
+import io.vaultml.api.RetriableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recording events from a Kafka topic through a consumer group, at least once.
+ *
+ * <p>Auto-commit is off. Each polled record is tracked until the worker completes it; a partition's offset is
+ * committed only up to the first record that is still in flight, so a crash redelivers everything not settled.
+ * The consumer is used only by the polling thread: completions and retries from worker threads are queued and
+ * applied at the next {@link #poll}. While {@code maxInFlight} records are unsettled, every assigned partition is
+ * paused, so polling continues (heartbeats, {@code max.poll.interval.ms}) however long a recording takes, without
+ * fetching more. {@link #retryLater} seeks the partition back to the record. Revoked partitions commit what is
+ * settled and forget the rest (their new owner redelivers it); lost partitions commit nothing. The assignor is
+ * cooperative-sticky, so a rebalance does not stop the other partitions.
+ */
+public final class KafkaEventSource implements EventSource {
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventSource.class);
+
+    private record Tracked(TopicPartition partition, long offset) {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final String group;
+    private final int maxInFlight;
+    private final ConcurrentLinkedQueue<Delivery> completions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Delivery> retries = new ConcurrentLinkedQueue<>();
+    // Poll-thread state.
+    private final Map<TopicPartition, TreeMap<Long, Boolean>> unsettled = new HashMap<>();
+    private final Map<String, Tracked> inFlight = new HashMap<>();
+    private final Map<String, Integer> attempts = new HashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * Connects, checks that the topic is reachable with these credentials, and subscribes.
+     *
+     * @throws ConfigException for authentication or authorisation failures, or a broker that cannot be reached
+     */
+    public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
+            String autoOffsetReset, int maxInFlight, Duration startupTimeout) {
+        this.topic = topic;
+        this.group = group;
+        this.maxInFlight = maxInFlight;
+        Map<String, Object> props = new HashMap<>(common);
+        props.put("group.id", group);
+        props.put("client.id", clientId);
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", autoOffsetReset);
+        props.put("max.poll.records", String.valueOf(Math.max(1, maxInFlight)));
+        props.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+        props.putIfAbsent("max.poll.interval.ms", "300000");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(props);
+        try {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, startupTimeout);
+            log.info("Kafka topic {} has {} partition(s); consuming as group {}", topic,
+                    partitions == null ? 0 : partitions.size(), group);
+            consumer.subscribe(List.of(topic), new Rebalance());
+        } catch (AuthenticationException e) {
+            consumer.close(Duration.ZERO);
+            throw new ConfigException("Kafka rejected the credentials (KAFKA_USERNAME/KAFKA_PASSWORD/KAFKA_MECHANISM): "
+                    + e.getMessage());
+        } catch (AuthorizationException e) {
+            consumer.close(Duration.ZERO);
+            throw new ConfigException("Kafka denies access to topic " + topic + " or group " + group + ": " + e.getMessage());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            consumer.close(Duration.ZERO);
+            throw new ConfigException("Kafka at KAFKA_BROKER did not answer within " + startupTimeout.toSeconds()
+                    + " s (wrong address, or KAFKA_SECURITY does not match the listener): " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Delivery> poll(Duration timeout) {
+        if (closed) {
+            return List.of();
+        }
+        settle();
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(timeout);
+        } catch (WakeupException e) {
+            return List.of();
+        } catch (AuthenticationException | AuthorizationException e) {
+            throw new ConfigException("Kafka refused the consumer: " + e.getMessage());
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (KafkaException e) {
+            throw new RetriableException("Kafka poll failed: " + e.getMessage(), e);
+        }
+        List<Delivery> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            String id = r.topic() + "-" + r.partition() + "@" + r.offset();
+            unsettled.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), false);
+            inFlight.put(id, new Tracked(tp, r.offset()));
+            int attempt = attempts.merge(id, 1, Integer::sum);
+            out.add(new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic", r.topic(),
+                    "partition", String.valueOf(r.partition()), "offset", String.valueOf(r.offset())), attempt));
+        }
+        updatePause();
+        return out;
+    }
+
+    /** Applies queued completions and retries, commits what is settled, pauses or resumes. Poll thread only. */
+    private void settle() {
+        Delivery d;
+        while ((d = completions.poll()) != null) {
+            Tracked t = inFlight.remove(d.id());
+            if (t != null) {
+                TreeMap<Long, Boolean> offsets = unsettled.get(t.partition());
+                if (offsets != null && offsets.containsKey(t.offset())) {
+                    offsets.put(t.offset(), true);
+                }
+                attempts.remove(d.id());
+            }
+        }
+        while ((d = retries.poll()) != null) {
+            Tracked t = inFlight.remove(d.id());
+            if (t != null && consumer.assignment().contains(t.partition())) {
+                rewind(t.partition(), t.offset());
+            }
+        }
+        commit(unsettled.keySet());
+        updatePause();
+    }
+
+    /** Seeks back so the record is fetched again; later records of the partition will come again too. */
+    private void rewind(TopicPartition tp, long offset) {
+        consumer.seek(tp, offset);
+        TreeMap<Long, Boolean> offsets = unsettled.get(tp);
+        if (offsets != null) {
+            offsets.tailMap(offset, true).clear();
+        }
+        inFlight.values().removeIf(t -> t.partition().equals(tp) && t.offset() >= offset);
+    }
+
+    private void commit(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            TreeMap<Long, Boolean> offsets = unsettled.get(tp);
+            long next = -1;
+            while (offsets != null && !offsets.isEmpty() && offsets.firstEntry().getValue()) {
+                next = offsets.pollFirstEntry().getKey() + 1;
+            }
+            if (next >= 0) {
+                commit.put(tp, new OffsetAndMetadata(next));
+            }
+        }
+        if (!commit.isEmpty()) {
+            try {
+                consumer.commitSync(commit);
+            } catch (KafkaException e) {
+                // Not fatal: the records stay uncommitted and are redelivered (at least once).
+                log.warn("Kafka commit of {} failed: {}", commit.keySet(), e.getMessage());
+            }
+        }
+    }
+
+    private void updatePause() {
+        if (inFlight.size() >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Commit what is settled; in-flight work of revoked partitions is not committed (its new owner gets it).
+            settleCompletionsOnly();
+            commit(partitions);
+            forget(partitions);
+            log.info("Kafka partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+            log.warn("Kafka partitions lost (their uncommitted records will be redelivered elsewhere): {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("Kafka partitions assigned: {}", partitions);
+            }
+        }
+    }
+
+    private void settleCompletionsOnly() {
+        Delivery d;
+        while ((d = completions.poll()) != null) {
+            Tracked t = inFlight.remove(d.id());
+            if (t != null && unsettled.containsKey(t.partition())) {
+                unsettled.get(t.partition()).computeIfPresent(t.offset(), (k, v) -> true);
+            }
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            unsettled.remove(tp);
+        }
+        for (Iterator<Tracked> it = inFlight.values().iterator(); it.hasNext(); ) {
+            if (partitions.contains(it.next().partition())) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public void complete(Delivery delivery) {
+        if (!closed) {
+            completions.add(delivery);
+        }
+    }
+
+    @Override
+    public void retryLater(Delivery delivery) {
+        if (!closed) {
+            retries.add(delivery);
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    /** Records polled and not yet settled (for tests and metrics); poll thread only. */
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    @Override
+    public String describe() {
+        return "kafka topic " + topic + " (group " + group + ")";
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            settleCompletionsOnly();
+            commit(unsettled.keySet());
+        } catch (RuntimeException e) {
+            log.warn("Final Kafka commit failed: {}", e.getMessage());
+        } finally {
+            closed = true;
+            consumer.close(KafkaSettings.closeTimeout());
+        }
+    }
+}

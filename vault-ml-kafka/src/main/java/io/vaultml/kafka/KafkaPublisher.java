@@ -1,0 +1,104 @@
+package io.vaultml.kafka;
+
+import io.vaultml.api.DeadLetter;
+import io.vaultml.api.DeadLetterSink;
+import io.vaultml.api.Forwarder;
+import io.vaultml.api.ResultMessage;
+import io.vaultml.api.RetriableException;
+import io.vaultml.api.UnprocessableInputException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes to Kafka: results to {@code QUEUE_TARGET} with the recording key as record key and provenance in
+ * headers; dead letters to the dead-letter topic with the original bytes and {@code vaultml-dlq-*} headers
+ * (reason, stage, exception, attempt, recording key, source). Idempotent producer, {@code acks=all}; a send counts
+ * only once the broker acknowledged it.
+ */
+public final class KafkaPublisher implements Forwarder, DeadLetterSink {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final Duration timeout;
+
+    public KafkaPublisher(Map<String, Object> common, String topic, String clientId, Duration timeout) {
+        Map<String, Object> props = new HashMap<>(common);
+        props.put("client.id", clientId);
+        props.put("enable.idempotence", "true");
+        props.put("acks", "all");
+        props.put("delivery.timeout.ms", String.valueOf(Math.max(timeout.toMillis(), 15_000)));
+        props.put("request.timeout.ms", String.valueOf(Math.min(timeout.toMillis(), 14_000)));
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(props);
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void forward(ResultMessage message) {
+        List<Header> headers = new ArrayList<>();
+        message.headers().forEach((k, v) -> headers.add(header(k, v)));
+        send(new ProducerRecord<>(topic, null, message.key().getBytes(StandardCharsets.UTF_8), message.body(), headers),
+                "result for " + message.key());
+    }
+
+    @Override
+    public void deadLetter(DeadLetter entry) {
+        List<Header> headers = new ArrayList<>(List.of(header("vaultml-dlq-reason", entry.reason()),
+                header("vaultml-dlq-stage", entry.stage()), header("vaultml-dlq-exception", entry.exceptionClass()),
+                header("vaultml-dlq-attempt", String.valueOf(entry.delivery().attempt())),
+                header("vaultml-dlq-source", entry.delivery().id())));
+        if (!entry.recordingKey().isEmpty()) {
+            headers.add(header("vaultml-dlq-recording-key", entry.recordingKey()));
+        }
+        byte[] key = entry.recordingKey().isEmpty() ? null : entry.recordingKey().getBytes(StandardCharsets.UTF_8);
+        send(new ProducerRecord<>(topic, null, key, entry.delivery().payload(), headers),
+                "dead letter for " + entry.delivery().id());
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, String what) {
+        try {
+            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException("interrupted while publishing the " + what + " to " + topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException) {
+                throw new UnprocessableInputException("forward", "The " + what + " is too large for Kafka topic "
+                        + topic + ": " + e.getCause().getMessage());
+            }
+            throw new RetriableException("Publishing the " + what + " to " + topic + " failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new RetriableException("Kafka did not acknowledge the " + what + " on " + topic + " within "
+                    + timeout.toSeconds() + " s");
+        }
+    }
+
+    private static Header header(String key, String value) {
+        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String describe() {
+        return "kafka topic " + topic;
+    }
+
+    @Override
+    public void close() {
+        producer.close(KafkaSettings.closeTimeout());
+    }
+}

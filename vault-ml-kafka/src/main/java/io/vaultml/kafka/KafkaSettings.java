@@ -1,0 +1,128 @@
+package io.vaultml.kafka;
+
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.Secret;
+import io.vaultml.api.config.Config;
+import io.vaultml.api.config.ConfigDef;
+import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.config.Validators;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The original vault-ml Kafka variables, verbatim, plus what production needs. */
+public final class KafkaSettings {
+    private KafkaSettings() {
+    }
+
+    static final String GROUP = "Kafka (QUEUE_SYSTEM=KAFKA)";
+
+    public static final ConfigKey<String> QUEUE_NAME = ConfigKey.string("QUEUE_NAME").group(GROUP)
+            .doc("The topic recording events are consumed from.").build();
+    public static final ConfigKey<String> QUEUE_TARGET = ConfigKey.string("QUEUE_TARGET").group(GROUP)
+            .doc("Once an inference is done, the result is sent to this topic, keyed by the recording key.").build();
+    public static final ConfigKey<String> KAFKA_BROKER = ConfigKey.string("KAFKA_BROKER").group(GROUP)
+            .doc("Bootstrap servers, comma separated (host:port,host:port).").build();
+    public static final ConfigKey<String> KAFKA_GROUP = ConfigKey.string("KAFKA_GROUP").defaultValue("vault-ml")
+            .group(GROUP).doc("Consumer group; workers in one group share the partitions.").build();
+    public static final ConfigKey<String> KAFKA_USERNAME = ConfigKey.string("KAFKA_USERNAME").group(GROUP)
+            .doc("SASL user name.").build();
+    public static final ConfigKey<Secret> KAFKA_PASSWORD = ConfigKey.secret("KAFKA_PASSWORD").group(GROUP)
+            .doc("SASL password.").build();
+    public static final ConfigKey<String> KAFKA_MECHANISM = ConfigKey.string("KAFKA_MECHANISM").defaultValue("PLAIN")
+            .validator(Validators.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")).group(GROUP)
+            .doc("SASL mechanism.").build();
+    public static final ConfigKey<String> KAFKA_SECURITY = ConfigKey.string("KAFKA_SECURITY").defaultValue("PLAINTEXT")
+            .validator(Validators.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")).group(GROUP)
+            .doc("Security protocol.").build();
+    public static final ConfigKey<String> KAFKA_CLIENT_ID = ConfigKey.string("KAFKA_CLIENT_ID").defaultValue("vault-ml")
+            .group(GROUP).doc("Client id prefix (the host name is appended) for broker logs and quotas.").build();
+    public static final ConfigKey<String> KAFKA_AUTO_OFFSET_RESET = ConfigKey.string("KAFKA_AUTO_OFFSET_RESET")
+            .defaultValue("earliest").validator(Validators.oneOf("earliest", "latest")).group(GROUP)
+            .doc("Where a new group starts: earliest, as the Kerberos consumers do.").build();
+    public static final ConfigKey<String> KAFKA_TRUSTSTORE = ConfigKey.string("KAFKA_TRUSTSTORE").group(GROUP)
+            .doc("Truststore file for SSL/SASL_SSL brokers with a private CA (PKCS12 or JKS).").build();
+    public static final ConfigKey<Secret> KAFKA_TRUSTSTORE_PASSWORD = ConfigKey.secret("KAFKA_TRUSTSTORE_PASSWORD")
+            .group(GROUP).doc("Truststore password.").build();
+    public static final ConfigKey<List<String>> KAFKA_PROPERTIES = ConfigKey.list("KAFKA_PROPERTIES")
+            .defaultValue(List.of()).group(GROUP)
+            .doc("Extra client properties, comma separated key=value (e.g. max.poll.interval.ms=600000), applied to "
+                    + "consumer and producers.").build();
+    public static final ConfigKey<String> DEAD_LETTER_TOPIC = ConfigKey.string("DEAD_LETTER_TOPIC").group(GROUP)
+            .doc("Where events that can never succeed go, original bytes untouched, reason in headers. Default: "
+                    + "QUEUE_NAME + \"-dead-letter\".").build();
+
+    public static final ConfigDef CONFIG = new ConfigDef().define(QUEUE_NAME, QUEUE_TARGET, KAFKA_BROKER, KAFKA_GROUP,
+            KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_MECHANISM, KAFKA_SECURITY, KAFKA_CLIENT_ID, KAFKA_AUTO_OFFSET_RESET,
+            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC);
+
+    /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
+    public static void requireComplete(Config c) {
+        List<String> problems = new ArrayList<>();
+        for (ConfigKey<String> key : List.of(KAFKA_BROKER, QUEUE_NAME, QUEUE_TARGET)) {
+            if (c.find(key).isEmpty()) {
+                problems.add(key.name() + " is required for QUEUE_SYSTEM=KAFKA: " + key.doc());
+            }
+        }
+        if (c.get(KAFKA_SECURITY).toUpperCase(Locale.ROOT).startsWith("SASL")
+                && (c.find(KAFKA_USERNAME).isEmpty() || c.find(KAFKA_PASSWORD).isEmpty())) {
+            problems.add("KAFKA_USERNAME and KAFKA_PASSWORD are required for KAFKA_SECURITY=" + c.get(KAFKA_SECURITY));
+        }
+        for (String item : c.get(KAFKA_PROPERTIES)) {
+            if (!item.contains("=")) {
+                problems.add("Invalid value in KAFKA_PROPERTIES: '" + item + "' is not key=value");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** Client properties shared by consumer and producers: servers, security, SASL, TLS, passthrough. */
+    public static Map<String, Object> common(Config c) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", c.get(KAFKA_BROKER));
+        String security = c.get(KAFKA_SECURITY).toUpperCase(Locale.ROOT);
+        p.put("security.protocol", security);
+        if (security.startsWith("SASL")) {
+            String mechanism = c.get(KAFKA_MECHANISM).toUpperCase(Locale.ROOT);
+            String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            p.put("sasl.mechanism", mechanism);
+            p.put("sasl.jaas.config", module + " required username=\"" + escape(c.get(KAFKA_USERNAME))
+                    + "\" password=\"" + escape(c.get(KAFKA_PASSWORD).reveal()) + "\";");
+        }
+        c.find(KAFKA_TRUSTSTORE).ifPresent(t -> p.put("ssl.truststore.location", t));
+        c.find(KAFKA_TRUSTSTORE_PASSWORD).ifPresent(t -> p.put("ssl.truststore.password", t.reveal()));
+        for (String item : c.get(KAFKA_PROPERTIES)) {
+            int eq = item.indexOf('=');
+            p.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return p;
+    }
+
+    public static String deadLetterTopic(Config c) {
+        return c.find(DEAD_LETTER_TOPIC).orElse(c.get(QUEUE_NAME) + "-dead-letter");
+    }
+
+    static String clientId(Config c, String role) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown";
+        }
+        return c.get(KAFKA_CLIENT_ID) + "-" + role + "-" + host;
+    }
+
+    static Duration closeTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,243 @@
+package io.vaultml.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaultml.api.ConfigException;
+import io.vaultml.api.DeadLetter;
+import io.vaultml.api.Delivery;
+import io.vaultml.api.EventSource;
+import io.vaultml.api.Forwarder;
+import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.test.EventSourceContract;
+import io.vaultml.test.ForwarderContract;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The Kafka transport against a real broker started in this JVM. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaTransportTest {
+    static final AtomicInteger TOPICS = new AtomicInteger();
+    EmbeddedKafka kafka;
+    KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    void start() throws Exception {
+        long t = System.nanoTime();
+        kafka = new EmbeddedKafka(false);
+        System.out.printf("[kafka] PLAINTEXT broker started in %d ms%n", (System.nanoTime() - t) / 1_000_000);
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        producer.close();
+        kafka.close();
+    }
+
+    Map<String, Object> common() {
+        return new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "security.protocol", "PLAINTEXT"));
+    }
+
+    String newTopic(int partitions) throws Exception {
+        String topic = "recordings-" + TOPICS.incrementAndGet();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    KafkaEventSource source(String topic, String group, int maxInFlight, Map<String, Object> extra) {
+        Map<String, Object> props = common();
+        props.putAll(extra);
+        return new KafkaEventSource(props, topic, group, "test", "earliest", maxInFlight, Duration.ofSeconds(20));
+    }
+
+    void publish(String topic, String body) throws Exception {
+        producer.send(new ProducerRecord<>(topic, body.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "group.id", "reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+            c.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            // a little longer, to see anything unexpected
+            c.poll(Duration.ofMillis(500)).forEach(out::add);
+            return out;
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_METHOD)
+    class SourceContract extends EventSourceContract {
+        final String group = "contract-" + UUID.randomUUID();
+        String topic;
+
+        @Override
+        protected EventSource openSource() {
+            try {
+                if (topic == null) {
+                    topic = newTopic(1);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return source(topic, group, 8, Map.of());
+        }
+
+        @Override
+        protected void publish(byte[] body) {
+            try {
+                producer.send(new ProducerRecord<>(topic, body)).get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_METHOD)
+    class PublisherContract extends ForwarderContract {
+        String topic;
+
+        @Override
+        protected Forwarder newForwarder() {
+            try {
+                topic = topic == null ? newTopic(1) : topic;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return new KafkaPublisher(common(), topic, "test", Duration.ofSeconds(20));
+        }
+
+        @Override
+        protected List<Map.Entry<String, byte[]>> readBack() {
+            return readAll(topic, 2).stream()
+                    .map(r -> Map.entry(new String(r.key(), StandardCharsets.UTF_8), r.value())).toList();
+        }
+    }
+
+    @Test
+    void processingLongerThanThePollIntervalCausesNoRebalanceOrDuplicate() throws Exception {
+        String topic = newTopic(1);
+        publish(topic, "{\"n\":1}");
+        publish(topic, "{\"n\":2}");
+        // max.poll.interval.ms 2 s; the first recording takes 6 s. The source keeps polling with the partition paused.
+        try (KafkaEventSource source = source(topic, "slow-" + UUID.randomUUID(), 1,
+                Map.of("max.poll.interval.ms", "2000", "session.timeout.ms", "6000", "heartbeat.interval.ms", "500"))) {
+            List<Delivery> first = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (first.isEmpty() && System.nanoTime() < deadline) {
+                first.addAll(source.poll(Duration.ofMillis(200)));
+            }
+            assertEquals(1, first.size(), "max in flight is 1");
+            List<Delivery> during = new ArrayList<>();
+            long busyUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            while (System.nanoTime() < busyUntil) {
+                during.addAll(source.poll(Duration.ofMillis(200)));
+            }
+            assertTrue(during.isEmpty(), "nothing new while the only slot is busy: " + during);
+            source.complete(first.get(0));
+            List<Delivery> second = new ArrayList<>();
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (second.isEmpty() && System.nanoTime() < deadline) {
+                second.addAll(source.poll(Duration.ofMillis(200)));
+            }
+            assertEquals(1, second.size());
+            assertEquals("{\"n\":2}", new String(second.get(0).payload(), StandardCharsets.UTF_8));
+            assertEquals(1, second.get(0).attempt());
+            source.complete(second.get(0));
+            source.poll(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void aRebalanceBetweenTwoWorkersLosesNothing() throws Exception {
+        String topic = newTopic(2);
+        String group = "pair-" + UUID.randomUUID();
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("{\"n\":" + i + "}");
+            producer.send(new ProducerRecord<>(topic, i % 2, null, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Set<String> done = new TreeSet<>();
+        try (KafkaEventSource a = source(topic, group, 3, Map.of()); KafkaEventSource b = source(topic, group, 3, Map.of())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int round = 0;
+            while (done.size() < expected.size() && System.nanoTime() < deadline) {
+                // b starts polling only after a few rounds, forcing a rebalance while a has work in flight
+                for (KafkaEventSource s : round++ < 3 ? List.of(a) : List.of(a, b)) {
+                    for (Delivery d : s.poll(Duration.ofMillis(200))) {
+                        done.add(new String(d.payload(), StandardCharsets.UTF_8));
+                        s.complete(d);
+                    }
+                }
+            }
+        }
+        assertEquals(expected, done);
+    }
+
+    @Test
+    void deadLettersKeepTheBytesAndCarryTheReason() throws Exception {
+        String dlq = newTopic(1);
+        byte[] poison = {(byte) 0xff, '{', 'x'};
+        try (KafkaPublisher publisher = new KafkaPublisher(common(), dlq, "test", Duration.ofSeconds(20))) {
+            publisher.deadLetter(DeadLetter.of(new Delivery("recordings-0@7", poison, Map.of(), 2), "",
+                    new UnprocessableInputException("parse", "Event is not valid JSON: Unexpected character")));
+        }
+        List<ConsumerRecord<byte[], byte[]>> got = readAll(dlq, 1);
+        assertEquals(1, got.size());
+        assertArrayEquals(poison, got.get(0).value());
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : got.get(0).headers()) {
+            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+        }
+        assertEquals("Event is not valid JSON: Unexpected character", headers.get("vaultml-dlq-reason"));
+        assertEquals("parse", headers.get("vaultml-dlq-stage"));
+        assertEquals("io.vaultml.api.UnprocessableInputException", headers.get("vaultml-dlq-exception"));
+        assertEquals("2", headers.get("vaultml-dlq-attempt"));
+        assertEquals("recordings-0@7", headers.get("vaultml-dlq-source"));
+        assertFalse(headers.containsKey("vaultml-dlq-recording-key"));
+    }
+
+    @Test
+    void anUnreachableBrokerIsAClearStartupError() {
+        Map<String, Object> props = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:1", "security.protocol", "PLAINTEXT"));
+        ConfigException e = assertThrows(ConfigException.class, () -> new KafkaEventSource(props, "t", "g", "test",
+                "earliest", 1, Duration.ofSeconds(2)));
+        assertTrue(e.getMessage().startsWith("Kafka at KAFKA_BROKER did not answer within 2 s"), e.getMessage());
+    }
+}
