@@ -108,7 +108,8 @@ public final class KafkaSettings {
         return c.find(DEAD_LETTER_TOPIC).orElse(c.get(QUEUE_NAME) + "-dead-letter");
     }
 
-    static String clientId(Config c, String role) {
+    /** A client id naming the role and the host, for broker logs and quotas. */
+    public static String clientId(Config c, String role) {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();

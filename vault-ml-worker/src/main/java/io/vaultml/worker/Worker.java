@@ -5,7 +5,8 @@ import io.vaultml.api.EventSource;
 import io.vaultml.api.RetriableException;
 import io.vaultml.worker.local.DirectoryEventSource;
 import java.time.Duration;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -56,39 +57,33 @@ final class Worker {
     /** Runs until stopped, a fatal error, or (run-once) the source is exhausted. Returns the exit status. */
     int run() {
         log.info("Consuming from {} with {} recording(s) in flight at most", source.describe(), concurrency);
+        // Polled deliveries wait here for a free slot. The loop keeps polling while every slot is busy, because a
+        // Kafka consumer that stops polling is thrown out of its group; the source pauses fetching instead.
+        Deque<Delivery> pending = new ArrayDeque<>();
         try {
             while (running && fatal.get() == null) {
-                if (!permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    continue; // every slot busy: wait for one before taking more work
+                while (!pending.isEmpty() && permits.tryAcquire()) {
+                    Delivery next = pending.poll();
+                    metrics.inFlight.incrementAndGet();
+                    pool.execute(() -> process(next));
                 }
-                List<Delivery> batch;
+                boolean busy = !pending.isEmpty() || permits.availablePermits() == 0;
                 try {
-                    batch = source.poll(Duration.ofSeconds(1));
+                    pending.addAll(source.poll(busy ? Duration.ofMillis(200) : Duration.ofSeconds(1)));
                 } catch (RetriableException e) {
-                    permits.release();
                     metrics.retry("source");
                     log.warn("Event source unavailable: {}; retrying in {} s", e.getMessage(), retryBackoff.toSeconds());
                     sleep(retryBackoff);
                     continue;
                 }
-                permits.release();
-                for (Delivery delivery : batch) {
-                    if (!awaitSlot()) {
-                        source.retryLater(delivery); // stopping: polled but not started, so give it back
-                        continue;
-                    }
-                    metrics.inFlight.incrementAndGet();
-                    pool.execute(() -> process(delivery));
-                }
-                if (batch.isEmpty() && source instanceof DirectoryEventSource dir && dir.isRunOnce()
+                if (pending.isEmpty() && source instanceof DirectoryEventSource dir && dir.isRunOnce()
                         && permits.availablePermits() == concurrency && dir.exhausted()) {
                     log.info("Every recording in the directory has an outcome; stopping (RUN_ONCE)");
                     break;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
+            pending.forEach(source::retryLater); // polled but never started: give them back
             drain();
             source.close();
         }
@@ -98,16 +93,6 @@ final class Worker {
             return 1;
         }
         return 0;
-    }
-
-    /** Waits for a free processing slot; false when the worker is stopping. */
-    private boolean awaitSlot() throws InterruptedException {
-        while (running && fatal.get() == null) {
-            if (permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void process(Delivery delivery) {

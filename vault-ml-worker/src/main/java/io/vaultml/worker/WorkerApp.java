@@ -13,6 +13,9 @@ import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.Providers;
 import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.kafka.KafkaEventSource;
+import io.vaultml.kafka.KafkaPublisher;
+import io.vaultml.kafka.KafkaSettings;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
@@ -26,7 +29,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -51,9 +56,12 @@ public final class WorkerApp implements AutoCloseable {
         this.config = config;
         try {
             String system = config.get(WorkerSettings.QUEUE_SYSTEM).toUpperCase(Locale.ROOT);
-            if (!system.equals("LOCAL")) {
-                throw new ConfigException("QUEUE_SYSTEM=" + system + " needs the vault-ml-" + system.toLowerCase(Locale.ROOT)
-                        + " transport, which is not part of this build yet; use QUEUE_SYSTEM=LOCAL");
+            if (system.equals("SQS")) {
+                throw new ConfigException("QUEUE_SYSTEM=SQS needs the vault-ml-sqs transport, which is not part of this "
+                        + "build yet; use QUEUE_SYSTEM=LOCAL or KAFKA");
+            }
+            if (system.equals("KAFKA")) {
+                KafkaSettings.requireComplete(config);
             }
             int port = config.get(WorkerSettings.METRICS_PORT);
             this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::healthy, () -> ready);
@@ -69,23 +77,46 @@ public final class WorkerApp implements AutoCloseable {
             InferenceService inference = new InferenceService(detector, 4 * config.get(WorkerSettings.CONCURRENCY)
                     * Math.max(1, detector.preferredBatchSize()), metrics::inferenceBatch);
             resources.add(inference);
-            Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
-            if (!config.isSet(WorkerSettings.WATCH_DIR)) {
-                java.nio.file.Files.createDirectories(watch); // the default folder may not exist yet
+            EventSource source;
+            MediaFetcher fetcher;
+            Forwarder results;
+            DeadLetterSink deadLetterSink;
+            if (system.equals("KAFKA")) {
+                Map<String, Object> kafka = KafkaSettings.common(config);
+                fetcher = KerberosHttpConfig.fetcher(config);
+                KafkaPublisher resultsTopic = new KafkaPublisher(kafka, config.get(KafkaSettings.QUEUE_TARGET),
+                        KafkaSettings.clientId(config, "results"), Duration.ofSeconds(30));
+                resources.add(resultsTopic);
+                KafkaPublisher deadLetterTopic = new KafkaPublisher(kafka, KafkaSettings.deadLetterTopic(config),
+                        KafkaSettings.clientId(config, "dead-letters"), Duration.ofSeconds(30));
+                resources.add(deadLetterTopic);
+                results = resultsTopic;
+                deadLetterSink = deadLetterTopic;
+                source = new KafkaEventSource(kafka, config.get(KafkaSettings.QUEUE_NAME),
+                        config.get(KafkaSettings.KAFKA_GROUP), KafkaSettings.clientId(config, "events"),
+                        config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), 2 * config.get(WorkerSettings.CONCURRENCY),
+                        Duration.ofSeconds(30));
+            } else {
+                Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
+                if (!config.isSet(WorkerSettings.WATCH_DIR)) {
+                    java.nio.file.Files.createDirectories(watch); // the default folder may not exist yet
+                }
+                Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
+                JsonLinesSink resultsFile = JsonLinesSink.open(config.get(WorkerSettings.RESULTS_FILE));
+                resources.add(resultsFile);
+                JsonLinesSink deadLetterFile = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
+                resources.add(deadLetterFile);
+                results = resultsFile;
+                deadLetterSink = deadLetterFile;
+                source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
+                        config.get(WorkerSettings.RUN_ONCE));
+                fetcher = new LocalFileFetcher(watch, MAX_RECORDING_BYTES);
             }
-            Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
-            EventSource source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
-                    config.get(WorkerSettings.RUN_ONCE));
-            MediaFetcher fetcher = new LocalFileFetcher(watch, MAX_RECORDING_BYTES);
-            JsonLinesSink results = JsonLinesSink.open(config.get(WorkerSettings.RESULTS_FILE));
-            JsonLinesSink deadLetters = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
-            resources.add(results);
-            resources.add(deadLetters);
+            resources.add(source); // closing twice is allowed; this covers a failure before the worker runs
             // Results are published first; forwarding and delete run after, in order, and stop at the first failure.
             List<Forwarder> forwarders = new ArrayList<>();
             forwarders.add(results);
             forwarders.addAll(KerberosHttpConfig.forwarders(config));
-            DeadLetterSink deadLetterSink = deadLetters;
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
             RecordingProcessor processor = new RecordingProcessor(fetcher,
@@ -96,7 +127,7 @@ public final class WorkerApp implements AutoCloseable {
             this.worker = new Worker(source, pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
                     config.get(WorkerSettings.SHUTDOWN_TIMEOUT), config.get(WorkerSettings.RETRY_BACKOFF));
             log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
-                    detector.info().model(), detector.info().device(), results.describe(), deadLetters.describe());
+                    detector.info().model(), detector.info().device(), results.describe(), deadLetterSink.describe());
             forwarders.stream().skip(1).forEach(f -> log.info("Then: {}", f.describe()));
             ready = true;
         } catch (RuntimeException | IOException e) {

@@ -3,6 +3,7 @@ package io.vaultml.worker;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
+import io.vaultml.kafka.KafkaSettings;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.VisionConfig;
@@ -20,9 +21,9 @@ public final class WorkerSettings {
 
     public static final ConfigKey<String> QUEUE_SYSTEM = ConfigKey.string("QUEUE_SYSTEM").defaultValue("LOCAL")
             .validator(Validators.oneOf("LOCAL", "KAFKA", "SQS")).group(QUEUE)
-            .doc("Which queue system is used: LOCAL (watch a directory; no external service). KAFKA and SQS "
-                    + "are declared for compatibility with the original vault-ml and fail at startup until their "
-                    + "transports are part of the build.")
+            .doc("Which queue system is used: LOCAL (watch a directory; no external service) or KAFKA (events "
+                    + "from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET). SQS is declared for "
+                    + "compatibility with the original vault-ml and fails at startup until its transport is built.")
             .build();
     public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
             .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "
@@ -76,6 +77,7 @@ public final class WorkerSettings {
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF)
                 .include(VisionConfig.DECODER_CONFIG)
                 .include(TrackerSettings.CONFIG)
+                .include(KafkaSettings.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);
     }
 }

@@ -181,9 +181,9 @@ class LocalModeTest {
                 () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("DETECTOR", "yolo9000")))));
         assertTrue(unknown.getMessage().startsWith("No detector provider named 'yolo9000'. Available: "),
                 unknown.getMessage());
-        ConfigException kafka = assertThrows(ConfigException.class,
-                () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("QUEUE_SYSTEM", "KAFKA")))));
-        assertTrue(kafka.getMessage().contains("QUEUE_SYSTEM=KAFKA needs the vault-ml-kafka transport"));
+        ConfigException sqs = assertThrows(ConfigException.class,
+                () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("QUEUE_SYSTEM", "SQS")))));
+        assertTrue(sqs.getMessage().contains("QUEUE_SYSTEM=SQS needs the vault-ml-sqs transport"));
     }
 
     @Test
