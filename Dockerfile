@@ -1,0 +1,18 @@
+# CPU image of the vault-ml worker. Build from the repository root:
+#   docker build -t vault-ml:cpu .
+# Not built in this project's CI (no Docker engine there); kept deliberately plain.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q -Dquick -DskipTests package -pl vault-ml-worker -am
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --create-home --uid 10001 vaultml && mkdir -p /models && chown vaultml /models
+COPY --from=build /src/vault-ml-worker/target/vault-ml-worker.jar /opt/vault-ml/vault-ml-worker.jar
+USER 10001
+# Natives (FFmpeg, OpenCV, ONNX Runtime) are unpacked under /tmp at start: mount an emptyDir there when the root
+# file system is read-only. Mount the model at /models (or bake it in with COPY) and set MODEL_PATH.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp" \
+    MODEL_PATH=""
+EXPOSE 8080
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/vault-ml/vault-ml-worker.jar"]
