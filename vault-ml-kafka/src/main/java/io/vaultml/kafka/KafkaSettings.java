@@ -5,6 +5,7 @@ import io.vaultml.api.Secret;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.config.QueueKeys;
 import io.vaultml.api.config.Validators;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +21,8 @@ public final class KafkaSettings {
 
     static final String GROUP = "Kafka (QUEUE_SYSTEM=KAFKA)";
 
-    public static final ConfigKey<String> QUEUE_NAME = ConfigKey.string("QUEUE_NAME").group(GROUP)
-            .doc("The topic recording events are consumed from.").build();
-    public static final ConfigKey<String> QUEUE_TARGET = ConfigKey.string("QUEUE_TARGET").group(GROUP)
-            .doc("Once an inference is done, the result is sent to this topic, keyed by the recording key.").build();
+    public static final ConfigKey<String> QUEUE_NAME = QueueKeys.QUEUE_NAME;
+    public static final ConfigKey<String> QUEUE_TARGET = QueueKeys.QUEUE_TARGET;
     public static final ConfigKey<String> KAFKA_BROKER = ConfigKey.string("KAFKA_BROKER").group(GROUP)
             .doc("Bootstrap servers, comma separated (host:port,host:port).").build();
     public static final ConfigKey<String> KAFKA_GROUP = ConfigKey.string("KAFKA_GROUP").defaultValue("vault-ml")

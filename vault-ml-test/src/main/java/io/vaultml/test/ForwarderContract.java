@@ -27,7 +27,8 @@ public abstract class ForwarderContract {
     /** Every message at the destination so far, as key and body, in arrival order. */
     protected abstract List<Map.Entry<String, byte[]>> readBack();
 
-    protected static ResultMessage message(String key, String json) {
+    /** A result message for {@code key} with the given body, as the worker would publish it. */
+    public static ResultMessage message(String key, String json) {
         AnalysisResult result = new AnalysisResult(RecordingEvent.ofKey(key),
                 new VideoInfo(640, 360, 10, 100, 10_000_000, "h264"), List.of(), List.of(), false,
                 new DetectorInfo("fake", "fake", "cpu"), Duration.ofMillis(5));

@@ -33,8 +33,10 @@ final class BenchCommand {
         int frames = 5;
         double fps = 2;
         int repeat = 5;
+        int soak = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--soak" -> soak = Integer.parseInt(args[++i]);
                 case "--model" -> models.add(Path.of(args[++i]));
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
                 case "--fps" -> fps = Double.parseDouble(args[++i]);
@@ -55,6 +57,9 @@ final class BenchCommand {
         if (models.isEmpty() || files.isEmpty()) {
             err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] DIR|FILE...");
             return 2;
+        }
+        if (soak > 0) {
+            return soak(models.get(0), files, soak, fps, out);
         }
         FfmpegDecoder exact = new FfmpegDecoder(DecoderOptions.defaults());
         FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
@@ -102,6 +107,50 @@ final class BenchCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * Decodes and detects {@code recordings} recordings in a loop (rate sampling), printing the process's resident
+     * memory every tenth of the run: native leaks (frames, contexts, tensors) show as steady growth.
+     */
+    private static int soak(Path model, List<Path> files, int recordings, double fps, PrintStream out) throws IOException {
+        List<Media> media = new ArrayList<>();
+        for (Path f : files) {
+            media.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
+        }
+        FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
+        out.printf(Locale.ROOT, "soak: %d recordings, %s, %.1f fps sampling%n", recordings, model.getFileName(), fps);
+        try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model))) {
+            long start = System.nanoTime();
+            long frames = 0;
+            for (int i = 1; i <= recordings; i++) {
+                long[] n = {0};
+                decoder.decode(media.get(i % media.size()), Sampling.rate(fps, 1000), f -> {
+                    detector.detect(f);
+                    n[0]++;
+                });
+                frames += n[0];
+                if (i % Math.max(1, recordings / 10) == 0 || i == 1) {
+                    out.printf(Locale.ROOT, "after %5d recordings (%6d frames, %5.0f s): RSS %4d MiB, heap used %4d MiB%n",
+                            i, frames, (System.nanoTime() - start) / 1e9, rssMiB(),
+                            (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static long rssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static double median(int repeat, Runnable task) {

@@ -17,6 +17,10 @@ import io.vaultml.kafka.KafkaEventSource;
 import io.vaultml.kafka.KafkaPublisher;
 import io.vaultml.kafka.KafkaSettings;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
+import io.vaultml.sqs.SqsEventSource;
+import io.vaultml.sqs.SqsPublisher;
+import io.vaultml.sqs.SqsSettings;
+import io.vaultml.api.config.QueueKeys;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.FfmpegDecoder;
@@ -56,12 +60,10 @@ public final class WorkerApp implements AutoCloseable {
         this.config = config;
         try {
             String system = config.get(WorkerSettings.QUEUE_SYSTEM).toUpperCase(Locale.ROOT);
-            if (system.equals("SQS")) {
-                throw new ConfigException("QUEUE_SYSTEM=SQS needs the vault-ml-sqs transport, which is not part of this "
-                        + "build yet; use QUEUE_SYSTEM=LOCAL or KAFKA");
-            }
             if (system.equals("KAFKA")) {
                 KafkaSettings.requireComplete(config);
+            } else if (system.equals("SQS")) {
+                SqsSettings.requireComplete(config);
             }
             int port = config.get(WorkerSettings.METRICS_PORT);
             this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::healthy, () -> ready);
@@ -96,6 +98,18 @@ public final class WorkerApp implements AutoCloseable {
                         config.get(KafkaSettings.KAFKA_GROUP), KafkaSettings.clientId(config, "events"),
                         config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), 2 * config.get(WorkerSettings.CONCURRENCY),
                         Duration.ofSeconds(30));
+            } else if (system.equals("SQS")) {
+                fetcher = KerberosHttpConfig.fetcher(config);
+                SqsPublisher resultsQueue = new SqsPublisher(SqsSettings.client(config),
+                        config.get(QueueKeys.QUEUE_TARGET), true);
+                resources.add(resultsQueue);
+                SqsPublisher deadLetterQueue = new SqsPublisher(SqsSettings.client(config),
+                        SqsSettings.deadLetterQueue(config), true);
+                resources.add(deadLetterQueue);
+                results = resultsQueue;
+                deadLetterSink = deadLetterQueue;
+                source = new SqsEventSource(SqsSettings.client(config), config.get(QueueKeys.QUEUE_NAME),
+                        config.get(SqsSettings.SQS_VISIBILITY_TIMEOUT), 2 * config.get(WorkerSettings.CONCURRENCY));
             } else {
                 Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
                 if (!config.isSet(WorkerSettings.WATCH_DIR)) {

@@ -4,6 +4,7 @@ import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
 import io.vaultml.kafka.KafkaSettings;
+import io.vaultml.sqs.SqsSettings;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.VisionConfig;
@@ -21,9 +22,8 @@ public final class WorkerSettings {
 
     public static final ConfigKey<String> QUEUE_SYSTEM = ConfigKey.string("QUEUE_SYSTEM").defaultValue("LOCAL")
             .validator(Validators.oneOf("LOCAL", "KAFKA", "SQS")).group(QUEUE)
-            .doc("Which queue system is used: LOCAL (watch a directory; no external service) or KAFKA (events "
-                    + "from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET). SQS is declared for "
-                    + "compatibility with the original vault-ml and fails at startup until its transport is built.")
+            .doc("Which queue system is used: LOCAL (watch a directory; no external service), KAFKA or SQS (events "
+                    + "from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET).")
             .build();
     public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
             .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "
@@ -78,6 +78,7 @@ public final class WorkerSettings {
                 .include(VisionConfig.DECODER_CONFIG)
                 .include(TrackerSettings.CONFIG)
                 .include(KafkaSettings.CONFIG)
+                .include(SqsSettings.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);
     }
 }

@@ -175,7 +175,7 @@ class LocalModeTest {
     }
 
     @Test
-    void unknownDetectorAndUnavailableTransportsFailClearly(@TempDir Path dir) throws IOException {
+    void unknownDetectorAndIncompleteTransportsFailClearly(@TempDir Path dir) throws IOException {
         stage(dir);
         ConfigException unknown = assertThrows(ConfigException.class,
                 () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("DETECTOR", "yolo9000")))));
@@ -183,7 +183,8 @@ class LocalModeTest {
                 unknown.getMessage());
         ConfigException sqs = assertThrows(ConfigException.class,
                 () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("QUEUE_SYSTEM", "SQS")))));
-        assertTrue(sqs.getMessage().contains("QUEUE_SYSTEM=SQS needs the vault-ml-sqs transport"));
+        assertEquals(List.of("QUEUE_NAME is required for QUEUE_SYSTEM=SQS", "QUEUE_TARGET is required for QUEUE_SYSTEM=SQS"),
+                sqs.problems());
     }
 
     @Test

@@ -106,7 +106,8 @@ class ManifestsTest {
         JsonNode gpu = ofKind(docs, "Deployment").stream()
                 .filter(d -> d.at("/metadata/name").asText().equals("vault-ml-gpu")).findFirst().orElseThrow();
         assertEquals(1, gpu.at("/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu").asInt());
-        JsonNode scaled = ofKind(docs, "ScaledObject").get(0);
+        JsonNode scaled = ofKind(docs, "ScaledObject").stream()
+                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("kafka")).findFirst().orElseThrow();
         assertEquals("vault-ml-gpu", scaled.at("/spec/scaleTargetRef/name").asText());
         int partitions = scaled.at("/metadata/annotations/vault-ml~1topic-partitions").asInt();
         assertTrue(scaled.at("/spec/maxReplicaCount").asInt() <= partitions);
@@ -116,5 +117,12 @@ class ManifestsTest {
         assertEquals(config.get("KAFKA_GROUP").asText(), trigger.get("consumerGroup").asText());
         assertEquals(config.get("KAFKA_BROKER").asText(), trigger.get("bootstrapServers").asText());
         assertEquals(1, ofKind(docs, "PodDisruptionBudget").size());
+        JsonNode sqs = ofKind(docs, "ScaledObject").stream()
+                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("aws-sqs-queue")).findFirst().orElseThrow();
+        assertTrue(sqs.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/" + config.get("QUEUE_NAME").asText()));
+        List<String> deployments = ofKind(docs, "Deployment").stream().map(d -> d.at("/metadata/name").asText()).toList();
+        for (JsonNode s : ofKind(docs, "ScaledObject")) {
+            assertTrue(deployments.contains(s.at("/spec/scaleTargetRef/name").asText()));
+        }
     }
 }
