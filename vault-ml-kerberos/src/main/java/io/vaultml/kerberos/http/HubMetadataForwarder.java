@@ -1,6 +1,5 @@
 package io.vaultml.kerberos.http;
 
-import io.vaultml.api.Forwarder;
 import io.vaultml.api.ResultMessage;
 import io.vaultml.api.Secret;
 import io.vaultml.api.UnprocessableInputException;
@@ -14,28 +13,20 @@ import java.time.Duration;
  * Kerberos Hub's ingress, {@code POST {hub}/queue} with body {@code {"message": <result>}} and header
  * {@code X-Kerberos-Cloud-Key}: the configured key, else the event's {@code payload.metadata.publickey}.
  */
-public final class HubMetadataForwarder implements Forwarder {
+public final class HubMetadataForwarder extends ThresholdForwarder {
     private final String hubUrl;
     private final Secret configuredKey;
-    private final int threshold;
-    private final Duration timeout;
-    private final Resilience resilience;
 
     /** @param configuredKey the Hub key, or null to use each event's publickey */
     public HubMetadataForwarder(String hubUrl, Secret configuredKey, int threshold, Duration timeout,
             Resilience resilience) {
+        super(threshold, timeout, resilience);
         this.hubUrl = hubUrl.replaceAll("/+$", "");
         this.configuredKey = configuredKey;
-        this.threshold = threshold;
-        this.timeout = timeout;
-        this.resilience = resilience;
     }
 
     @Override
-    public void forward(ResultMessage message) {
-        if (message.result().objectsOfInterest() < threshold) {
-            return;
-        }
+    void send(ResultMessage message) {
         String key = message.key();
         Secret cloudKey = configuredKey != null ? configuredKey
                 : message.result().event().hubPublicKey().orElseThrow(() -> new UnprocessableInputException("forward",
@@ -44,13 +35,8 @@ public final class HubMetadataForwarder implements Forwarder {
         body.writeBytes("{\"message\":".getBytes(StandardCharsets.UTF_8));
         body.writeBytes(message.body());
         body.writeBytes("}".getBytes(StandardCharsets.UTF_8));
-        String what = "Hub metadata forwarding of " + key;
-        HttpCall.Response r = resilience.call(() -> new HttpCall("POST", URI.create(hubUrl + "/queue"))
-                .header("X-Kerberos-Cloud-Key", cloudKey.reveal()).body(body.toByteArray())
-                .send(what, "forward", timeout, timeout, 1 << 16));
-        if (!r.ok()) {
-            throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
-        }
+        call("Hub metadata forwarding of " + key, () -> new HttpCall("POST", URI.create(hubUrl + "/queue"))
+                .header("X-Kerberos-Cloud-Key", cloudKey.reveal()).body(body.toByteArray()));
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.vaultml.kerberos.http;
 
-import io.vaultml.api.Forwarder;
 import io.vaultml.api.RecordingEvent;
 import io.vaultml.api.ResultMessage;
-import io.vaultml.api.UnprocessableInputException;
 import java.time.Duration;
 
 /**
@@ -12,32 +10,19 @@ import java.time.Duration;
  * Vault configured on the account: {@code POST {base}/storage/forward/media} with the file name, access key and
  * secret headers and no body. Vault marks the media and forwards it in the background.
  */
-public final class VaultMediaForwarder implements Forwarder {
+public final class VaultMediaForwarder extends ThresholdForwarder {
     private final VaultEndpoint endpoint;
-    private final int threshold;
-    private final Duration timeout;
-    private final Resilience resilience;
 
     public VaultMediaForwarder(VaultEndpoint endpoint, int threshold, Duration timeout, Resilience resilience) {
+        super(threshold, timeout, resilience);
         this.endpoint = endpoint;
-        this.threshold = threshold;
-        this.timeout = timeout;
-        this.resilience = resilience;
     }
 
     @Override
-    public void forward(ResultMessage message) {
-        if (message.result().objectsOfInterest() < threshold) {
-            return;
-        }
+    void send(ResultMessage message) {
         RecordingEvent event = message.result().event();
-        String what = "Vault media forwarding of " + event.key();
-        HttpCall.Response r = resilience.call(() -> endpoint.forEvent(event)
-                .call("POST", "/storage/forward/media", event, false).header("Content-Type", "application/json")
-                .send(what, "forward", timeout, timeout, 1 << 16));
-        if (!r.ok()) {
-            throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
-        }
+        call("Vault media forwarding of " + event.key(), () -> endpoint.forEvent(event)
+                .call("POST", "/storage/forward/media", event, false).header("Content-Type", "application/json"));
     }
 
     @Override

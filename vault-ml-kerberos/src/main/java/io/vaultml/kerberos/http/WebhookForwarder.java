@@ -1,9 +1,7 @@
 package io.vaultml.kerberos.http;
 
-import io.vaultml.api.Forwarder;
 import io.vaultml.api.ResultMessage;
 import io.vaultml.api.Secret;
-import io.vaultml.api.UnprocessableInputException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,39 +16,26 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-VaultML-Signature: sha256=<hex HMAC-SHA256>}, so the receiver can verify origin and integrity.
  * {@code X-VaultML-Key} carries the recording key for deduplication.
  */
-public final class WebhookForwarder implements Forwarder {
+public final class WebhookForwarder extends ThresholdForwarder {
     private final URI url;
     private final Secret bearer;
     private final Secret hmacSecret;
-    private final int threshold;
-    private final Duration timeout;
-    private final Resilience resilience;
 
     public WebhookForwarder(URI url, Secret bearer, Secret hmacSecret, int threshold, Duration timeout,
             Resilience resilience) {
+        super(threshold, timeout, resilience);
         this.url = url;
         this.bearer = bearer;
         this.hmacSecret = hmacSecret;
-        this.threshold = threshold;
-        this.timeout = timeout;
-        this.resilience = resilience;
     }
 
     @Override
-    public void forward(ResultMessage message) {
-        if (message.result().objectsOfInterest() < threshold) {
-            return;
-        }
+    void send(ResultMessage message) {
         byte[] body = message.body();
-        String what = "webhook for " + message.key();
-        HttpCall.Response r = resilience.call(() -> new HttpCall("POST", url).body(body)
+        call("webhook for " + message.key(), () -> new HttpCall("POST", url).body(body)
                 .header("Authorization", bearer == null ? null : "Bearer " + bearer.reveal())
                 .header("X-VaultML-Signature", hmacSecret == null ? null : "sha256=" + sign(body))
-                .header("X-VaultML-Key", message.key())
-                .send(what, "forward", timeout, timeout, 1 << 16));
-        if (!r.ok()) {
-            throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
-        }
+                .header("X-VaultML-Key", message.key()));
     }
 
     String sign(byte[] body) {
