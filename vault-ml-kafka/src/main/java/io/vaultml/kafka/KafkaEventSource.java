@@ -259,6 +259,18 @@ public final class KafkaEventSource implements EventSource {
         consumer.wakeup();
     }
 
+    /**
+     * The consumer's largest partition lag in records ({@code records-lag-max}), or NaN before the first fetch.
+     * Safe from any thread: Kafka metrics are thread-safe.
+     */
+    public double maxLag() {
+        return consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("records-lag-max")
+                        && e.getKey().group().equals("consumer-fetch-manager-metrics") && e.getKey().tags().size() == 1)
+                .map(e -> e.getValue().metricValue()).filter(v -> v instanceof Double)
+                .mapToDouble(v -> (Double) v).findFirst().orElse(Double.NaN);
+    }
+
     /** Records polled and not yet settled (for tests and metrics); poll thread only. */
     int inFlightCount() {
         return inFlight.size();

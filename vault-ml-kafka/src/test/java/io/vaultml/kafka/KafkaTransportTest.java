@@ -211,6 +211,42 @@ class KafkaTransportTest {
     }
 
     @Test
+    void aCrashBetweenPublishAndCommitRedeliversAndTheKeyDeduplicates() throws Exception {
+        String topic = newTopic(1);
+        String results = newTopic(1);
+        String group = "crash-" + UUID.randomUUID();
+        publish(topic, "{\"payload\":{\"key\":\"cam/1.mp4\"}}");
+        try (KafkaPublisher publisher = new KafkaPublisher(common(), results, "test", Duration.ofSeconds(20))) {
+            // First worker: publishes the result, then dies before committing.
+            KafkaEventSource first = source(topic, group, 4, Map.of());
+            List<Delivery> got = new ArrayList<>();
+            while (got.isEmpty()) {
+                got.addAll(first.poll(Duration.ofMillis(300)));
+            }
+            publisher.forward(ForwarderContract.message("cam/1.mp4", "{\"n\":1}"));
+            first.close(); // no complete(): the offset is not committed
+            // Second worker: gets the same event again, publishes again, commits.
+            try (KafkaEventSource second = source(topic, group, 4, Map.of())) {
+                List<Delivery> again = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (again.isEmpty() && System.nanoTime() < deadline) {
+                    again.addAll(second.poll(Duration.ofMillis(300)));
+                }
+                assertEquals(1, again.size());
+                assertEquals(got.get(0).id(), again.get(0).id(), "same topic, partition and offset");
+                publisher.forward(ForwarderContract.message("cam/1.mp4", "{\"n\":1}"));
+                second.complete(again.get(0));
+                second.poll(Duration.ofMillis(100));
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> out = readAll(results, 2);
+        assertEquals(2, out.size(), "at least once: the result was published twice");
+        Set<String> keys = new TreeSet<>();
+        out.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+        assertEquals(Set.of("cam/1.mp4"), keys, "downstream deduplicates by record key");
+    }
+
+    @Test
     void deadLettersKeepTheBytesAndCarryTheReason() throws Exception {
         String dlq = newTopic(1);
         byte[] poison = {(byte) 0xff, '{', 'x'};

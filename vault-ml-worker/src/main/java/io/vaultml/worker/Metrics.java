@@ -24,6 +24,12 @@ final class Metrics {
                 .description("Recordings being processed now").register(registry);
     }
 
+    /** The consumer's largest partition lag, for lag-based alerts (KEDA reads lag from the broker itself). */
+    void consumerLag(java.util.function.DoubleSupplier lag) {
+        Gauge.builder("vaultml.consumer.lag.max", lag, java.util.function.DoubleSupplier::getAsDouble)
+                .description("Largest partition lag of the event consumer, in records").register(registry);
+    }
+
     /** Time spent in a pipeline stage: fetch, decode, detect, track, publish. */
     void stage(String stage, long nanos) {
         Timer.builder("vaultml.stage").tag("stage", stage).description("Time per recording in each stage")

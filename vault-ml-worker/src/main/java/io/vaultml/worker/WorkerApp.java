@@ -94,10 +94,12 @@ public final class WorkerApp implements AutoCloseable {
                 resources.add(deadLetterTopic);
                 results = resultsTopic;
                 deadLetterSink = deadLetterTopic;
-                source = new KafkaEventSource(kafka, config.get(KafkaSettings.QUEUE_NAME),
+                KafkaEventSource events = new KafkaEventSource(kafka, config.get(KafkaSettings.QUEUE_NAME),
                         config.get(KafkaSettings.KAFKA_GROUP), KafkaSettings.clientId(config, "events"),
                         config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), 2 * config.get(WorkerSettings.CONCURRENCY),
                         Duration.ofSeconds(30));
+                metrics.consumerLag(events::maxLag);
+                source = events;
             } else if (system.equals("SQS")) {
                 fetcher = KerberosHttpConfig.fetcher(config);
                 SqsPublisher resultsQueue = new SqsPublisher(SqsSettings.client(config),

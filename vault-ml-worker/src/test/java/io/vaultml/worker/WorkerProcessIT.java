@@ -115,6 +115,28 @@ class WorkerProcessIT {
     }
 
     @Test
+    void jsonLogsAreOneObjectPerLine(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), "SKIPPED: " + JAR + " not built (run mvn verify)");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString(), "--once")
+                .redirectError(dir.resolve("err.txt").toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("LOG_FORMAT", "json", "METRICS_PORT", "0", "WATCH_DIR",
+                Files.createDirectories(dir.resolve("in")).toString(), "STATE_DIR", dir.resolve("state").toString(),
+                "KAFKA_PASSWORD", "hidden-password-1"));
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        List<String> lines = Files.readAllLines(dir.resolve("err.txt"));
+        assertTrue(lines.size() >= 3, lines.toString());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : lines) {
+            var node = json.readTree(line);
+            assertTrue(node.has("level") && node.has("formattedMessage"), line);
+            assertTrue(!line.contains("hidden-password-1"), line);
+        }
+    }
+
+    @Test
     void detectCommandPrintsResultsAndFailsOnUnreadableInput(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(JAR), "SKIPPED: " + JAR + " not built (run mvn verify)");
         String java = ProcessHandle.current().info().command().orElse("java");
