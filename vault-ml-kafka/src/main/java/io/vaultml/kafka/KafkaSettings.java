@@ -46,10 +46,10 @@ public final class KafkaSettings {
             .doc("Truststore file for SSL/SASL_SSL brokers with a private CA (PKCS12 or JKS).").build();
     public static final ConfigKey<Secret> KAFKA_TRUSTSTORE_PASSWORD = ConfigKey.secret("KAFKA_TRUSTSTORE_PASSWORD")
             .group(GROUP).doc("Truststore password.").build();
-    public static final ConfigKey<List<String>> KAFKA_PROPERTIES = ConfigKey.list("KAFKA_PROPERTIES")
-            .defaultValue(List.of()).group(GROUP)
+    /** A secret because passthrough properties may carry passwords (ssl.keystore.password=...). */
+    public static final ConfigKey<Secret> KAFKA_PROPERTIES = ConfigKey.secret("KAFKA_PROPERTIES").group(GROUP)
             .doc("Extra client properties, comma separated key=value (e.g. max.poll.interval.ms=600000), applied to "
-                    + "consumer and producers.").build();
+                    + "consumer and producers; never logged, as they may hold passwords.").build();
     public static final ConfigKey<String> DEAD_LETTER_TOPIC = ConfigKey.string("DEAD_LETTER_TOPIC").group(GROUP)
             .doc("Where events that can never succeed go, original bytes untouched, reason in headers. Default: "
                     + "QUEUE_NAME + \"-dead-letter\".").build();
@@ -70,9 +70,11 @@ public final class KafkaSettings {
                 && (c.find(KAFKA_USERNAME).isEmpty() || c.find(KAFKA_PASSWORD).isEmpty())) {
             problems.add("KAFKA_USERNAME and KAFKA_PASSWORD are required for KAFKA_SECURITY=" + c.get(KAFKA_SECURITY));
         }
-        for (String item : c.get(KAFKA_PROPERTIES)) {
+        for (String item : passthrough(c)) {
             if (!item.contains("=")) {
-                problems.add("Invalid value in KAFKA_PROPERTIES: '" + item + "' is not key=value");
+                problems.add("Invalid item in KAFKA_PROPERTIES: an item is not key=value (items are not shown: they "
+                        + "may hold passwords)");
+                break;
             }
         }
         if (!problems.isEmpty()) {
@@ -96,11 +98,16 @@ public final class KafkaSettings {
         }
         c.find(KAFKA_TRUSTSTORE).ifPresent(t -> p.put("ssl.truststore.location", t));
         c.find(KAFKA_TRUSTSTORE_PASSWORD).ifPresent(t -> p.put("ssl.truststore.password", t.reveal()));
-        for (String item : c.get(KAFKA_PROPERTIES)) {
+        for (String item : passthrough(c)) {
             int eq = item.indexOf('=');
             p.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
         }
         return p;
+    }
+
+    private static List<String> passthrough(Config c) {
+        return c.find(KAFKA_PROPERTIES).map(s -> java.util.Arrays.stream(s.reveal().split(",")).map(String::trim)
+                .filter(i -> !i.isEmpty()).toList()).orElse(List.of());
     }
 
     public static String deadLetterTopic(Config c) {

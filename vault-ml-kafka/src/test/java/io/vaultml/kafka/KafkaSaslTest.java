@@ -76,13 +76,20 @@ class KafkaSaslTest {
     void missingSettingsAreListedTogether() {
         ConfigException e = assertThrows(ConfigException.class, () -> KafkaSettings.requireComplete(
                 KafkaSettings.CONFIG.parse(ConfigSource.of(Map.of("KAFKA_SECURITY", "SASL_SSL",
-                        "KAFKA_PROPERTIES", "linger.ms")))));
+                        "KAFKA_PROPERTIES", "ssl.key.password=hunter2,linger.ms")))));
         assertEquals(5, e.problems().size(), e.problems().toString());
         assertEquals("KAFKA_BROKER is required for QUEUE_SYSTEM=KAFKA: Bootstrap servers, comma separated "
                 + "(host:port,host:port).", e.problems().get(0));
         assertTrue(e.problems().contains("KAFKA_USERNAME and KAFKA_PASSWORD are required for KAFKA_SECURITY=SASL_SSL"));
-        assertTrue(e.problems().contains("Invalid value in KAFKA_PROPERTIES: 'linger.ms' is not key=value"));
+        assertTrue(e.problems().contains("Invalid item in KAFKA_PROPERTIES: an item is not key=value (items are not "
+                + "shown: they may hold passwords)"));
+        assertFalse(e.getMessage().contains("hunter2"));
         assertEquals("secure-recordings-dead-letter", KafkaSettings.deadLetterTopic(config("x")));
+        Config withPassthrough = KafkaSettings.CONFIG.parse(ConfigSource.of(Map.of("KAFKA_BROKER", "k:9092",
+                "KAFKA_PROPERTIES", "ssl.key.password=hunter2, linger.ms=5")));
+        assertEquals("hunter2", KafkaSettings.common(withPassthrough).get("ssl.key.password"));
+        assertEquals("5", KafkaSettings.common(withPassthrough).get("linger.ms"));
+        assertTrue(withPassthrough.describe().contains("KAFKA_PROPERTIES=[hidden]"));
     }
 
     static Map<String, Object> withSerializers(Map<String, Object> props) {

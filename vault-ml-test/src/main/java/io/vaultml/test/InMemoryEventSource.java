@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -209,10 +208,5 @@ public final class InMemoryEventSource implements EventSource {
     /** Convenience for tests: the body of a delivery as text. */
     public static String text(Delivery delivery) {
         return new String(delivery.payload(), StandardCharsets.UTF_8);
-    }
-
-    /** Waits for a condition without busy-looping too hard; used by tests around asynchronous code. */
-    static void pause() throws InterruptedException {
-        TimeUnit.MILLISECONDS.sleep(5);
     }
 }
