@@ -41,6 +41,14 @@ public interface EventSource extends AutoCloseable {
     /** Makes a blocked or the next {@link #poll} return promptly. Safe from any thread. */
     void wakeup();
 
+    /**
+     * Whether a finite source (a directory processed once, a replay) has delivered everything it will ever deliver
+     * and every delivery was completed; the worker then stops. Brokers never are.
+     */
+    default boolean exhausted() {
+        return false;
+    }
+
     /** A short description for logs, e.g. {@code kafka topic recordings (group vault-ml)}. */
     String describe();
 

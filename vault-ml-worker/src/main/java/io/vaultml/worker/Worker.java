@@ -3,7 +3,6 @@ package io.vaultml.worker;
 import io.vaultml.api.Delivery;
 import io.vaultml.api.EventSource;
 import io.vaultml.api.RetriableException;
-import io.vaultml.worker.local.DirectoryEventSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -76,9 +75,8 @@ final class Worker {
                     sleep(retryBackoff);
                     continue;
                 }
-                if (pending.isEmpty() && source instanceof DirectoryEventSource dir && dir.isRunOnce()
-                        && permits.availablePermits() == concurrency && dir.exhausted()) {
-                    log.info("Every recording in the directory has an outcome; stopping (RUN_ONCE)");
+                if (pending.isEmpty() && permits.availablePermits() == concurrency && source.exhausted()) {
+                    log.info("Every event of {} has an outcome; stopping", source.describe());
                     break;
                 }
             }

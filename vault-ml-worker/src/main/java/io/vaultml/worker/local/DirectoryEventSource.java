@@ -189,15 +189,12 @@ public final class DirectoryEventSource implements EventSource {
     }
 
     /** In run-once mode: every recording found at startup has been completed. */
+    @Override
     public boolean exhausted() {
         synchronized (lock) {
             return runOnce && initialScanDone && inFlight.isEmpty()
                     && sizeSeen.keySet().stream().allMatch(processed::contains);
         }
-    }
-
-    public boolean isRunOnce() {
-        return runOnce;
     }
 
     @Override
