@@ -56,4 +56,9 @@ public record YoloOptions(Path model, Path labels, float confidence, float iou, 
         return new YoloOptions(model, labels, confidence, iou, allowedClasses, inputSize, d, deviceId, threads,
                 batchSize, layout);
     }
+
+    public YoloOptions withBatchSize(int frames) {
+        return new YoloOptions(model, labels, confidence, iou, allowedClasses, inputSize, device, deviceId, threads,
+                frames, layout);
+    }
 }
