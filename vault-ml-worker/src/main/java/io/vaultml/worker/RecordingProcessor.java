@@ -1,6 +1,7 @@
 package io.vaultml.worker;
 
 import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.Detection;
 import io.vaultml.api.FrameDetections;
 import io.vaultml.api.Media;
 import io.vaultml.api.MediaFetcher;
@@ -13,6 +14,7 @@ import io.vaultml.vision.onnx.Sampling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +44,18 @@ final class RecordingProcessor {
         Media media = fetcher.fetch(event);
         long fetched = System.nanoTime();
         metrics.stage("fetch", fetched - start);
-        List<FrameDetections> frames = new ArrayList<>();
-        long[] detectNanos = {0};
-        DecodeReport report = decoder.decode(media, sampling, frame -> {
-            long t = System.nanoTime();
-            frames.add(new FrameDetections(frame.index(), frame.timestampMicros(), inference.detect(frame)));
-            detectNanos[0] += System.nanoTime() - t;
-        });
+        // Frames are inferred while the decoder goes on; their detections are collected in frame order after.
+        List<Submitted> submitted = new ArrayList<>();
+        DecodeReport report = decoder.decode(media, sampling, frame -> submitted.add(
+                new Submitted(frame.index(), frame.timestampMicros(), inference.submit(frame))));
         long decoded = System.nanoTime();
-        metrics.stage("decode", decoded - fetched - detectNanos[0]);
-        metrics.stage("detect", detectNanos[0]);
+        List<FrameDetections> frames = new ArrayList<>(submitted.size());
+        for (Submitted s : submitted) {
+            frames.add(new FrameDetections(s.index(), s.timestampMicros(), InferenceService.await(s.detections())));
+        }
+        long detected = System.nanoTime();
+        metrics.stage("decode", decoded - fetched);
+        metrics.stage("detect", detected - decoded);
         metrics.frames(frames.size());
         if (report.truncated()) {
             log.warn("Recording {} is truncated or damaged ({}); analysed the {} frames before it", event.key(),
@@ -59,15 +63,18 @@ final class RecordingProcessor {
         }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
         long tracked = System.nanoTime();
-        metrics.stage("track", tracked - decoded);
+        metrics.stage("track", tracked - detected);
         AnalysisResult result = new AnalysisResult(event, report.video(), frames, tracks, tracker != null,
                 inference.detector().info(), Duration.ofNanos(tracked - start));
         log.info("Processed {}: {} frames ({} {}x{}), {} detections, {} tracks ({} moving) | fetch {} ms, decode {} ms, "
-                        + "detect {} ms, track {} ms", event.key(), frames.size(), report.video().codec(),
+                        + "detect {} ms more, track {} ms", event.key(), frames.size(), report.video().codec(),
                 report.video().width(), report.video().height(), result.detectionCount(), tracks.size(),
-                result.movingTracks().size(), ms(fetched - start), ms(decoded - fetched - detectNanos[0]),
-                ms(detectNanos[0]), ms(tracked - decoded));
+                result.movingTracks().size(), ms(fetched - start), ms(decoded - fetched),
+                ms(detected - decoded), ms(tracked - detected));
         return result;
+    }
+
+    private record Submitted(long index, long timestampMicros, CompletableFuture<List<Detection>> detections) {
     }
 
     private static long ms(long nanos) {

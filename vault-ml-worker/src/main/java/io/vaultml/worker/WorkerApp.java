@@ -76,8 +76,8 @@ public final class WorkerApp implements AutoCloseable {
                 log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
                         + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
             }
-            InferenceService inference = new InferenceService(detector, 4 * config.get(WorkerSettings.CONCURRENCY)
-                    * Math.max(1, detector.preferredBatchSize()), metrics::inferenceBatch);
+            InferenceService inference = InferenceService.forConcurrency(detector,
+                    config.get(WorkerSettings.CONCURRENCY), metrics::inferenceBatch);
             resources.add(inference);
             EventSource source;
             MediaFetcher fetcher;

@@ -1,0 +1,107 @@
+package io.vaultml.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaultml.api.Detection;
+import io.vaultml.api.Detector;
+import io.vaultml.api.DetectorInfo;
+import io.vaultml.api.Frame;
+import io.vaultml.api.RetriableException;
+import io.vaultml.test.FakeDetector;
+import io.vaultml.test.Frames;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class InferenceServiceTest {
+
+    /** Takes batches of four; the first call waits for a latch, so frames submitted meanwhile queue up. */
+    static final class GatedDetector implements Detector {
+        final FakeDetector fake = new FakeDetector();
+        final CountDownLatch gate = new CountDownLatch(1);
+        final CountDownLatch firstCallStarted = new CountDownLatch(1);
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        volatile RuntimeException failure;
+
+        @Override
+        public DetectorInfo info() {
+            return fake.info();
+        }
+
+        @Override
+        public List<Detection> detect(Frame frame) {
+            return fake.detect(frame);
+        }
+
+        @Override
+        public List<List<Detection>> detectAll(List<Frame> frames) {
+            batchSizes.add(frames.size());
+            firstCallStarted.countDown();
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return fake.detectAll(frames);
+        }
+
+        @Override
+        public int preferredBatchSize() {
+            return 4;
+        }
+
+        @Override
+        public void close() {
+            fake.close();
+        }
+    }
+
+    @Test
+    void framesQueuedWhileTheDetectorIsBusyShareTheNextInferenceAndKeepTheirOwnResults() throws Exception {
+        GatedDetector detector = new GatedDetector();
+        try (InferenceService inference = InferenceService.forConcurrency(detector, 2, nanos -> { })) {
+            List<CompletableFuture<List<Detection>>> results = new ArrayList<>();
+            results.add(inference.submit(Frames.withWhiteBox(0, 64, 48, 0, 0, 8, 8)));
+            assertTrue(detector.firstCallStarted.await(10, TimeUnit.SECONDS));
+            ByteBuffer decoderBuffer = ByteBuffer.allocateDirect(64 * 48 * 3);
+            for (int i = 1; i <= 5; i++) {
+                // One buffer rewritten for every frame, as the decoder does: the service must have copied it.
+                Frame drawn = Frames.withWhiteBox(i, 64, 48, 10 * i, 4, 10 * i + 6, 20);
+                decoderBuffer.clear().put(drawn.pixels().duplicate()).flip();
+                results.add(inference.submit(new Frame(i, drawn.timestampMicros(), 64, 48, decoderBuffer)));
+            }
+            assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "submitting does not wait");
+            detector.gate.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                List<Detection> found = InferenceService.await(results.get(i));
+                assertEquals(1, found.size());
+                assertEquals(i == 0 ? 0 : 10 * i, found.get(0).box().x1(), 1, "frame " + i + " got another's result");
+            }
+            assertEquals(List.of(1, 4, 1), detector.batchSizes);
+        }
+    }
+
+    @Test
+    void aFailedInferenceFailsEveryFrameOfItsBatchWithTheDetectorsException() {
+        GatedDetector detector = new GatedDetector();
+        detector.failure = new RetriableException("CUDA out of memory");
+        detector.gate.countDown();
+        try (InferenceService inference = InferenceService.forConcurrency(detector, 1, nanos -> { })) {
+            RetriableException e = assertThrows(RetriableException.class,
+                    () -> inference.detect(Frames.withWhiteBox(0, 32, 32, 0, 0, 4, 4)));
+            assertEquals("CUDA out of memory", e.getMessage());
+            detector.failure = null;
+            assertEquals(1, inference.detect(Frames.withWhiteBox(1, 32, 32, 0, 0, 4, 4)).size(), "the service goes on");
+        }
+    }
+}
