@@ -18,11 +18,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * {@code bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] DIR|FILE...}: prints, per
- * model and recording, decode time per sampling mode, preprocessing / inference / postprocessing per frame, the
- * end-to-end time per recording (decode + detect, sequential) and its ratio to inference alone. For models with a
- * dynamic batch dimension it also prints inference per frame when a recording's frames go in one batch. Medians of
- * {@code repeat} runs after one warm-up. A benchmark, not a test: it asserts nothing.
+ * {@code bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] DIR|FILE...}:
+ * prints, per model and recording, decode time per sampling mode, preprocessing / inference / postprocessing per
+ * frame, the end-to-end time per recording (decode + detect, sequential) and its ratio to inference alone. For
+ * models with a dynamic batch dimension and {@code --batch} above 1 it also prints inference per frame when a
+ * recording's frames go in one batch. Medians of {@code repeat} runs after one warm-up. A benchmark, not a test: it
+ * asserts nothing.
  */
 final class BenchCommand {
     private BenchCommand() {
@@ -36,10 +37,12 @@ final class BenchCommand {
         int repeat = 5;
         int soak = 0;
         int pipeline = 0;
+        int batch = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pipeline" -> pipeline = Integer.parseInt(args[++i]);
                 case "--soak" -> soak = Integer.parseInt(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--model" -> models.add(Path.of(args[++i]));
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
                 case "--fps" -> fps = Double.parseDouble(args[++i]);
@@ -58,21 +61,22 @@ final class BenchCommand {
             }
         }
         if (models.isEmpty() || files.isEmpty()) {
-            err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] DIR|FILE...");
+            err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] "
+                    + "[--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
             return 2;
         }
         if (soak > 0) {
             return soak(models.get(0), files, soak, fps, out);
         }
         if (pipeline > 0) {
-            return pipeline(models.get(0), files, pipeline, frames, repeat, out);
+            return pipeline(models.get(0), files, pipeline, frames, repeat, batch, out);
         }
         FfmpegDecoder exact = new FfmpegDecoder(DecoderOptions.defaults());
         FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
         out.printf(Locale.ROOT, "vault-ml bench: %d cores, java %s, count=%d frames, rate=%.1f fps, median of %d%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), frames, fps, repeat);
         for (Path modelPath : models) {
-            try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(modelPath))) {
+            try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(modelPath).withBatchSize(batch))) {
                 out.printf(Locale.ROOT, "%nmodel %s on %s, layout %s, batch %d%n", modelPath.getFileName(),
                         detector.info().device(), detector.layout(), detector.preferredBatchSize());
                 out.println("recording                                  | decode count | decode keyfr | decode rate"
@@ -163,14 +167,15 @@ final class BenchCommand {
      * thread ({@link InferenceService}), so decoding overlaps inference. Prints wall time per recording against the
      * inference time alone for the same frames.
      */
-    private static int pipeline(Path model, List<Path> files, int threads, int frames, int repeat, PrintStream out)
+    private static int pipeline(Path model, List<Path> files, int threads, int frames, int repeat, int batch,
+            PrintStream out)
             throws IOException {
         List<Media> media = new ArrayList<>();
         for (Path f : files) {
             media.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
         }
         FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
-        OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model));
+        OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model).withBatchSize(batch));
         try (InferenceService inference = InferenceService.forConcurrency(detector, threads, nanos -> { })) {
             Runnable all = () -> {
                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);

@@ -160,7 +160,8 @@ public final class OnnxYoloDetector implements Detector {
             }
             this.inputHeight = inShape[2] > 0 ? (int) inShape[2] : options.inputSize();
             this.inputWidth = inShape[3] > 0 ? (int) inShape[3] : options.inputSize();
-            this.batchCapacity = inShape[0] > 0 ? (int) inShape[0] : options.batchSize();
+            this.batchCapacity = inShape[0] > 0 ? (int) inShape[0]
+                    : options.batchSize() > 0 ? options.batchSize() : chosenDevice.startsWith("cuda") ? 8 : 1;
             this.fixedBatch = inShape[0] > 0;
             NodeInfo output = session.getOutputInfo().values().iterator().next();
             long[] outShape = ((TensorInfo) output.getInfo()).getShape();

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param device where inference runs
  * @param deviceId CUDA device index
  * @param threads ONNX Runtime intra-op threads, 0 = its default
- * @param batchSize frames per inference when the model has a dynamic batch dimension
+ * @param batchSize frames per inference when the model has a dynamic batch dimension; 0 = 8 on CUDA, 1 on the CPU
  * @param layout output layout, or null to recognise it from the model
  */
 public record YoloOptions(Path model, Path labels, float confidence, float iou, List<String> allowedClasses,
@@ -28,13 +28,13 @@ public record YoloOptions(Path model, Path labels, float confidence, float iou, 
         Objects.requireNonNull(device, "device");
         allowedClasses = List.copyOf(allowedClasses);
         if (!(confidence >= 0 && confidence <= 1) || !(iou > 0 && iou <= 1) || inputSize < 32 || deviceId < 0
-                || threads < 0 || batchSize < 1) {
+                || threads < 0 || batchSize < 0) {
             throw new IllegalArgumentException("invalid YOLO options");
         }
     }
 
     public static YoloOptions of(Path model) {
-        return new YoloOptions(model, null, 0.25f, 0.45f, List.of(), 640, InferenceDevice.CPU, 0, 0, 8, null);
+        return new YoloOptions(model, null, 0.25f, 0.45f, List.of(), 640, InferenceDevice.CPU, 0, 0, 0, null);
     }
 
     public YoloOptions withLabels(Path file) {

@@ -97,6 +97,16 @@ class DerivedModelsTest {
     }
 
     @Test
+    void onTheCpuTheDefaultBatchIsOneFrame() {
+        Path model = derive("yolox_nano.onnx", "yolox_dynamic.onnx", OnnxModels::withDynamicBatch);
+        try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model))) {
+            assertEquals(1, detector.preferredBatchSize(), "bench measured no gain from batches on the CPU");
+            detector.detectAll(List.of(image("zidane.jpg"), image("bus.jpg")));
+            assertEquals(2, detector.timings().runs());
+        }
+    }
+
+    @Test
     void theYolov5LayoutIsRecognisedAndDecodedLikeTheOriginal() {
         Path v5 = derive("yolov8n_int8.onnx", "yolov8n_v5.onnx", OnnxModels::asYolov5Layout);
         try (OnnxYoloDetector original = OnnxYoloDetectorTest.yolov8();
