@@ -1,6 +1,7 @@
 package io.vaultml.vision.onnx;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -181,7 +182,11 @@ public final class FfmpegDecoder {
             VideoInfo info = new VideoInfo(width, height, fps, index.pts.length, durationMicros, decoderName);
             int[] targets = chooseTargets(index, sampling);
             try {
-                decodeTargets(index, targets, consumer);
+                if (options.seekMode() == SeekMode.KEYFRAME) {
+                    decodeKeyframes(index, targets, consumer);
+                } else {
+                    decodeTargets(index, targets, consumer);
+                }
             } catch (StopDecoding stop) {
                 // too many errors in a row: the frames delivered so far stand, the problem is reported
             }
@@ -233,6 +238,10 @@ public final class FfmpegDecoder {
                     break;
                 }
                 if (packet.stream_index() == streamIndex) {
+                    // The demuxer marks a packet whose bytes run past the end of the file.
+                    if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 && problem.isEmpty()) {
+                        problem = "the file ends early or is damaged: frame " + packets.size() + " is incomplete";
+                    }
                     long ts = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
                     if (ts != AV_NOPTS_VALUE) {
                         packets.add(new long[] {ts, (packet.flags() & AV_PKT_FLAG_KEY) != 0 ? 1 : 0});
@@ -243,6 +252,10 @@ public final class FfmpegDecoder {
                     }
                 }
                 av_packet_unref(packet);
+            }
+            long declared = format.streams(streamIndex).nb_frames();
+            if (declared > packets.size() && problem.isEmpty()) {
+                problem = "the file ends early: " + packets.size() + " of the " + declared + " frames its index lists";
             }
             packets.sort((a, b) -> Long.compare(a[0], b[0]));
             long[] pts = new long[packets.size()];
@@ -357,7 +370,6 @@ public final class FfmpegDecoder {
             boolean draining = false;
             int next = 0;
             int consideredSeekFor = -1;
-            boolean keyOnly = options.seekMode() == SeekMode.KEYFRAME;
             while (next < targets.length) {
                 checkDeadline();
                 long target = index.pts[targets[next]];
@@ -386,9 +398,7 @@ public final class FfmpegDecoder {
                         draining = true;
                         continue;
                     }
-                    boolean wanted = packet.stream_index() == streamIndex
-                            && (!keyOnly || (packet.flags() & AV_PKT_FLAG_KEY) != 0);
-                    if (wanted) {
+                    if (packet.stream_index() == streamIndex) {
                         int sent = avcodec_send_packet(codec, packet);
                         if (sent < 0 && sent != AVERROR_EAGAIN()) {
                             noteError(sent);
@@ -417,6 +427,77 @@ public final class FfmpegDecoder {
                 framesDelivered++;
                 while (next < targets.length && index.pts[targets[next]] <= pts) {
                     next++;
+                }
+            }
+        }
+
+        /**
+         * Keyframe mode: every target is a keyframe, decoded alone. After its packet the decoder is drained at
+         * once; waiting for more input instead would make it decode the following keyframes too (its reordering
+         * and threading delay), each as costly as the one wanted, only to throw them away at the next seek.
+         */
+        void decodeKeyframes(PacketIndex index, int[] targets, FrameConsumer consumer) {
+            for (int next = 0; next < targets.length; ) {
+                checkDeadline();
+                long target = index.pts[targets[next]];
+                if (av_seek_frame(format, streamIndex, target, AVSEEK_FLAG_BACKWARD) < 0) {
+                    if (problem.isEmpty()) {
+                        problem = "cannot seek to the keyframe at frame " + targets[next];
+                    }
+                    return;
+                }
+                avcodec_flush_buffers(codec);
+                if (!sendKeyframeAtOrAfter(target)) {
+                    return; // the file ends before it: the problem is noted
+                }
+                avcodec_send_packet(codec, null);
+                boolean delivered = false;
+                int ret;
+                while ((ret = avcodec_receive_frame(codec, frame)) >= 0) {
+                    decodedFrames++;
+                    consecutiveErrors = 0;
+                    long pts = frame.best_effort_timestamp() != AV_NOPTS_VALUE ? frame.best_effort_timestamp()
+                            : frame.pts();
+                    if (!delivered && pts >= target) {
+                        deliver(frame, index.positionOf(pts, targets[next]), pts - index.pts[0], consumer);
+                        framesDelivered++;
+                        delivered = true;
+                        while (next < targets.length && index.pts[targets[next]] <= pts) {
+                            next++;
+                        }
+                    }
+                }
+                if (ret != AVERROR_EOF) {
+                    noteError(ret);
+                }
+                if (!delivered) {
+                    next++; // an undecodable keyframe: go on with the next target
+                }
+            }
+        }
+
+        /** Reads up to the first keyframe packet at or after {@code target} and sends it; false at the end. */
+        private boolean sendKeyframeAtOrAfter(long target) {
+            while (true) {
+                int ret = av_read_frame(format, packet);
+                if (ret < 0) {
+                    if (ret != AVERROR_EOF && problem.isEmpty()) {
+                        problem = "the file ends early or is damaged (" + error(ret) + ")";
+                    }
+                    return false;
+                }
+                try {
+                    long pts = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
+                    if (packet.stream_index() == streamIndex && (packet.flags() & AV_PKT_FLAG_KEY) != 0
+                            && pts >= target) {
+                        int sent = avcodec_send_packet(codec, packet);
+                        if (sent < 0) {
+                            noteError(sent);
+                        }
+                        return true;
+                    }
+                } finally {
+                    av_packet_unref(packet);
                 }
             }
         }

@@ -116,6 +116,34 @@ class FfmpegDecoderTest {
         assertTrue(exact.framesDecoded() > report.framesDecoded());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "1630567591_6-967003_highway_200-200-400-400_24_769.mp4, 60",
+        "1700000000_3-125_pedestrians_200-150-400-300_24_0.mp4, 20",
+        "1700000100_3-500_parking_0-0-768-432_37_0.mp4, 25",
+        "1700000200_2-40_pedestrians_100-100-500-400_18_0.mp4, 20",
+        "1700000300_3-250_parking_200-200-400-400_24_0.mp4, 25",
+        "1700000400_1-0_office_300-50-250-380_12_0.mp4, 20",
+        "1700000500_3-875_pedestrians_200-200-400-400_31_0.mp4, 30",
+    })
+    void keyframeModeDecodesEachChosenKeyframeAloneAndExactly(String file, int gop) throws IOException {
+        Media media = media("videos/kerberos/" + file);
+        FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
+        List<Seen> seen = new ArrayList<>();
+        DecodeReport report = keyframes.decode(media, Sampling.count(6), f -> seen.add(new Seen(f.index(),
+                f.timestampMicros(), f.width(), f.height(), mean(f))));
+        assertFalse(report.truncated(), report.problem());
+        assertTrue(seen.size() >= 4, file + ": " + seen);
+        assertEquals(seen.size(), report.framesDecoded(), "one decoded frame per keyframe");
+        List<Seen> all = decode(DECODER, media, Sampling.rate(1000, 10_000));
+        for (int i = 0; i < seen.size(); i++) {
+            Seen s = seen.get(i);
+            assertEquals(0, s.index() % gop, "frame " + s.index() + " is not a keyframe (GOP " + gop + ")");
+            assertTrue(i == 0 || s.index() > seen.get(i - 1).index(), "ascending, distinct: " + seen);
+            assertEquals(all.get((int) s.index()), s, "keyframe " + s.index() + " differs from a sequential decode");
+        }
+    }
+
     @Test
     void truncatedRecordingsYieldTheirDecodableFramesAndSaySo() throws IOException {
         for (String file : List.of("truncated_30pct_faststart.mp4", "truncated_30pct_fragmented.mp4")) {
@@ -125,6 +153,14 @@ class FfmpegDecoderTest {
             assertTrue(seen.size() >= 50, file + ": only " + seen.size() + " frames");
             assertTrue(report.truncated(), file + " must be reported as truncated");
             assertFalse(report.problem().isBlank());
+            // Sparse sampling never decodes up to the cut, but the packet scan sees it.
+            for (SeekMode mode : SeekMode.values()) {
+                DecodeReport sparse = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(mode))
+                        .decode(media, Sampling.count(5), f -> { });
+                assertEquals(5, sparse.framesDelivered(), file + " " + mode);
+                assertTrue(sparse.truncated(), file + " " + mode + " must be reported as truncated");
+                assertTrue(sparse.problem().startsWith("the file ends early"), sparse.problem());
+            }
         }
     }
 
