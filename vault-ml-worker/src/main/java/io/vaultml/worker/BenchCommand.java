@@ -38,11 +38,13 @@ final class BenchCommand {
         int soak = 0;
         int pipeline = 0;
         int batch = 0;
+        SeekMode seek = SeekMode.EXACT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pipeline" -> pipeline = Integer.parseInt(args[++i]);
                 case "--soak" -> soak = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--seek" -> seek = SeekMode.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--model" -> models.add(Path.of(args[++i]));
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
                 case "--fps" -> fps = Double.parseDouble(args[++i]);
@@ -62,14 +64,14 @@ final class BenchCommand {
         }
         if (models.isEmpty() || files.isEmpty()) {
             err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] "
-                    + "[--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
+                    + "[--pipeline THREADS [--seek exact|keyframe] | --soak RECORDINGS] DIR|FILE...");
             return 2;
         }
         if (soak > 0) {
             return soak(models.get(0), files, soak, fps, out);
         }
         if (pipeline > 0) {
-            return pipeline(models.get(0), files, pipeline, frames, repeat, batch, out);
+            return pipeline(models.get(0), files, pipeline, frames, repeat, batch, seek, out);
         }
         FfmpegDecoder exact = new FfmpegDecoder(DecoderOptions.defaults());
         FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
@@ -168,13 +170,13 @@ final class BenchCommand {
      * inference time alone for the same frames.
      */
     private static int pipeline(Path model, List<Path> files, int threads, int frames, int repeat, int batch,
-            PrintStream out)
+            SeekMode seek, PrintStream out)
             throws IOException {
         List<Media> media = new ArrayList<>();
         for (Path f : files) {
             media.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
         }
-        FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
+        FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(seek));
         OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model).withBatchSize(batch));
         try (InferenceService inference = InferenceService.forConcurrency(detector, threads, nanos -> { })) {
             Runnable all = () -> {
@@ -201,9 +203,10 @@ final class BenchCommand {
             detector.timings().reset();
             double wall = median(repeat, all);
             double inferencePerRun = detector.timings().inferenceMillisTotal() / (repeat + 1);
-            out.printf(Locale.ROOT, "pipeline %s, %d decoding threads, %d recordings x %d frames: %.1f ms per recording, "
-                    + "inference alone %.1f ms per recording, ratio %.2f%n", model.getFileName(), threads, media.size(),
-                    frames, wall / media.size(), inferencePerRun / media.size(), wall / inferencePerRun);
+            out.printf(Locale.ROOT, "pipeline %s, %d decoding threads, %s seeking, %d recordings x %d frames: %.1f ms per "
+                    + "recording, inference alone %.1f ms per recording, ratio %.2f%n", model.getFileName(), threads,
+                    seek.name().toLowerCase(Locale.ROOT), media.size(), frames, wall / media.size(),
+                    inferencePerRun / media.size(), wall / inferencePerRun);
         }
         return 0;
     }
