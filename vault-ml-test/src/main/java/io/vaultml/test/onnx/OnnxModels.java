@@ -147,6 +147,20 @@ public final class OnnxModels {
      */
     public static byte[] withNonMaxSuppression(byte[] ultralyticsModel, float iou, float scoreThreshold,
             int maxPerClass) {
+        return appendNms(ultralyticsModel, iou, scoreThreshold, maxPerClass, false);
+    }
+
+    /**
+     * Like {@link #withNonMaxSuppression} but in the YOLOv7 end-to-end layout: one {@code [K, 7]} table for the
+     * whole batch, rows of batch index, x1, y1, x2, y2, class, score.
+     */
+    public static byte[] withNonMaxSuppressionRows(byte[] ultralyticsModel, float iou, float scoreThreshold,
+            int maxPerClass) {
+        return appendNms(ultralyticsModel, iou, scoreThreshold, maxPerClass, true);
+    }
+
+    private static byte[] appendNms(byte[] ultralyticsModel, float iou, float scoreThreshold, int maxPerClass,
+            boolean rowsWithBatchIndex) {
         ProtoMessage root = ProtoMessage.parse(ultralyticsModel);
         Graph g = new Graph(root.message(MODEL_GRAPH), opsetVersion(root));
         g.requireOpset(13);
@@ -154,21 +168,28 @@ public final class OnnxModels {
         String output = g.outputName();
         String boxes = g.node("Transpose", List.of(g.slice(output, 0, 4, 1)), attrInts("perm", 0, 2, 1));
         String scores = g.slice(output, 4, 4 + classes, 1);
+        // selected: [K, 3] rows of batch index, class, box index.
         String selected = g.node("NonMaxSuppression", List.of(boxes, scores, g.int64s(maxPerClass),
                 g.floats(iou), g.floats(scoreThreshold)), attrInt("center_point_box", 1));
         String boxIndex = g.node("Gather", List.of(selected, g.int64Scalar(2)), attrInt("axis", 1));
         String kept = g.node("Gather", List.of(g.node("Squeeze", List.of(boxes, g.int64s(0))), boxIndex),
                 attrInt("axis", 0));
-        String score = g.node("GatherND", List.of(g.node("Squeeze", List.of(scores, g.int64s(0))),
-                g.slice(selected, 1, 3, 1)));
+        String score = g.node("Unsqueeze", List.of(g.node("GatherND", List.of(
+                g.node("Squeeze", List.of(scores, g.int64s(0))), g.slice(selected, 1, 3, 1))), g.int64s(1)));
         String classId = g.node("Cast", List.of(g.slice(selected, 1, 2, 1)), attrInt("to", FLOAT));
         String centre = g.slice(kept, 0, 2, 1);
         String half = g.node("Mul", List.of(g.slice(kept, 2, 4, 1), g.floatScalar(0.5f)));
-        String detections = g.node("Concat", List.of(g.node("Sub", List.of(centre, half)),
-                g.node("Add", List.of(centre, half)), g.node("Unsqueeze", List.of(score, g.int64s(1))), classId),
-                attrInt("axis", 1));
-        g.replaceOutput(g.node("Unsqueeze", List.of(detections, g.int64s(0))), 1L, "detections", 6L);
-        setMetadata(root, "end2end", "True");
+        String topLeft = g.node("Sub", List.of(centre, half));
+        String bottomRight = g.node("Add", List.of(centre, half));
+        if (rowsWithBatchIndex) {
+            String batch = g.node("Cast", List.of(g.slice(selected, 0, 1, 1)), attrInt("to", FLOAT));
+            g.replaceOutput(g.node("Concat", List.of(batch, topLeft, bottomRight, classId, score),
+                    attrInt("axis", 1)), "detections", 7L);
+        } else {
+            String detections = g.node("Concat", List.of(topLeft, bottomRight, score, classId), attrInt("axis", 1));
+            g.replaceOutput(g.node("Unsqueeze", List.of(detections, g.int64s(0))), 1L, "detections", 6L);
+            setMetadata(root, "end2end", "True");
+        }
         return root.toBytes();
     }
 
@@ -178,7 +199,7 @@ public final class OnnxModels {
                 .map(v -> v.string(VALUE_NAME)).toList();
     }
 
-    /** Writes {@code yolox_nano_dynamic.onnx}, {@code yolov8n_int8_dynamic.onnx}, {@code yolov8n_int8_v5.onnx} and {@code yolov8n_int8_nms.onnx}. */
+    /** Writes every derived model: {@code yolox_nano_dynamic.onnx}, {@code yolov8n_int8_v5.onnx} and others. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
             System.err.println("usage: OnnxModels MODELS_DIR OUT_DIR");
@@ -192,6 +213,7 @@ public final class OnnxModels {
         Files.write(out.resolve("yolov8n_int8_dynamic.onnx"), withDynamicBatch(v8));
         Files.write(out.resolve("yolov8n_int8_v5.onnx"), asYolov5Layout(v8));
         Files.write(out.resolve("yolov8n_int8_nms.onnx"), withNonMaxSuppression(v8, 0.45f, 0.25f, 100));
+        Files.write(out.resolve("yolov8n_int8_nms_rows.onnx"), withNonMaxSuppressionRows(v8, 0.45f, 0.25f, 100));
         System.out.println("derived models written to " + out);
     }
 

@@ -372,21 +372,27 @@ public final class OnnxYoloDetector implements Detector {
                 }
             }
             case NMS -> {
-                int n = (int) shape[1];
-                int cols = (int) shape[2];
-                int base = b * n * cols;
-                int offset = cols == 7 ? 1 : 0; // [batch_id, x1, y1, x2, y2, class, score] vs [x1,y1,x2,y2,score,class]
-                for (int i = 0; i < n; i++) {
-                    int row = base + i * cols + offset;
-                    float score = cols == 7 ? data.get(row + 5) : data.get(row + 4);
-                    int cls = (int) (cols == 7 ? data.get(row + 4) : data.get(row + 5));
+                // [B, N, 6]: x1, y1, x2, y2, score, class per batch entry; [N, 7]: batch, x1, y1, x2, y2, class,
+                // score, one table for the whole batch.
+                boolean table = shape.length == 2;
+                int cols = (int) shape[shape.length - 1];
+                int rows = (int) shape[shape.length - 2];
+                int base = table ? 0 : b * rows * cols;
+                for (int i = 0; i < rows; i++) {
+                    int row = base + i * cols;
+                    if (table && (int) data.get(row) != b) {
+                        continue;
+                    }
+                    int box = table ? row + 1 : row;
+                    float score = data.get(table ? row + 6 : row + 4);
+                    int cls = (int) data.get(row + 5); // column 5 in both
                     if (score < conf || cls < 0 || cls >= allowed.length || !allowed[cls]) {
                         continue;
                     }
-                    float x1 = data.get(row);
-                    float y1 = data.get(row + 1);
-                    float x2 = data.get(row + 2);
-                    float y2 = data.get(row + 3);
+                    float x1 = data.get(box);
+                    float y1 = data.get(box + 1);
+                    float x2 = data.get(box + 2);
+                    float y2 = data.get(box + 3);
                     add(found, cls, score, (x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1, lb, frame);
                 }
             }

@@ -12,7 +12,10 @@ public enum OutputLayout {
     YOLOV5(true, true),
     /** YOLOX: {@code [B, N, 5 + C]} with raw grid offsets (decoded here per stride 8/16/32); BGR 0-255, top-left. */
     YOLOX(false, false),
-    /** NMS inside the model: {@code [B, N, 6]} of x1,y1,x2,y2,score,class in input pixels. */
+    /**
+     * NMS inside the model: {@code [B, N, 6]} of x1,y1,x2,y2,score,class in input pixels (Ultralytics end-to-end),
+     * or one {@code [N, 7]} table of batch index,x1,y1,x2,y2,class,score for the whole batch (YOLOv7 end-to-end).
+     */
     NMS(true, true);
 
     final boolean rgbUnit;
@@ -24,13 +27,18 @@ public enum OutputLayout {
     }
 
     /**
-     * Recognises the layout of an output of shape {@code [batch, d1, d2]} for an input of the given size.
+     * Recognises the layout of an output of shape {@code [batch, d1, d2]} (or {@code [n, 7]}) for an input of the
+     * given size.
      *
      * @throws IllegalArgumentException when the shape fits none
      */
     static OutputLayout detect(long[] shape, int inputWidth, int inputHeight, boolean metadataSaysNms) {
+        if (shape.length == 2 && shape[1] == 7) {
+            return NMS;
+        }
         if (shape.length != 3) {
-            throw new IllegalArgumentException("expected a 3-d output [batch, a, b], got " + java.util.Arrays.toString(shape));
+            throw new IllegalArgumentException("expected a 3-d output [batch, a, b] or NMS rows [n, 7], got "
+                    + java.util.Arrays.toString(shape));
         }
         long a = shape[1];
         long b = shape[2];
@@ -38,7 +46,7 @@ public enum OutputLayout {
         for (int stride : new int[] {8, 16, 32}) {
             cells += (long) (inputWidth / stride) * (inputHeight / stride);
         }
-        if ((b == 6 || b == 7) && (metadataSaysNms || a <= 1000)) {
+        if (b == 6 && (metadataSaysNms || a <= 1000)) {
             return NMS;
         }
         if (a > 4 && a < b) {

@@ -2,6 +2,7 @@ package io.vaultml.vision.onnx;
 
 import static io.vaultml.vision.onnx.OnnxYoloDetectorTest.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaultml.api.Detection;
@@ -137,6 +138,33 @@ class DerivedModelsTest {
             List<Detection> found = people.detect(image("bus.jpg"));
             assertTrue(found.size() >= 3 && found.stream().allMatch(d -> d.label().equals("person")), found.toString());
         }
+    }
+
+    @Test
+    void aYolov7StyleNmsTableIsRecognisedAndGivesTheOriginalDetections() {
+        Path rows = derive("yolov8n_int8.onnx", "yolov8n_nms_rows.onnx",
+                m -> OnnxModels.withNonMaxSuppressionRows(m, 0.45f, 0.25f, 100));
+        try (OnnxYoloDetector original = OnnxYoloDetectorTest.yolov8();
+                OnnxYoloDetector derived = OnnxYoloDetector.open(YoloOptions.of(rows))) {
+            assertEquals(OutputLayout.NMS, derived.layout());
+            for (String picture : List.of("bus.jpg", "zidane.jpg")) {
+                assertSameDetections(above(original.detect(image(picture)), 0.4f),
+                        above(derived.detect(image(picture)), 0.4f));
+            }
+        }
+    }
+
+    @Test
+    void layoutsAreToldApartByShape() {
+        assertEquals(OutputLayout.ULTRALYTICS, OutputLayout.detect(new long[] {1, 84, 8400}, 640, 640, false));
+        assertEquals(OutputLayout.YOLOX, OutputLayout.detect(new long[] {1, 3549, 85}, 416, 416, false));
+        assertEquals(OutputLayout.YOLOV5, OutputLayout.detect(new long[] {1, 25200, 85}, 640, 640, false));
+        assertEquals(OutputLayout.NMS, OutputLayout.detect(new long[] {1, 300, 6}, 640, 640, false));
+        assertEquals(OutputLayout.NMS, OutputLayout.detect(new long[] {1, 8000, 6}, 640, 640, true));
+        assertEquals(OutputLayout.NMS, OutputLayout.detect(new long[] {-1, 7}, 640, 640, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OutputLayout.detect(new long[] {1, 1000}, 640, 640, false));
+        assertEquals("expected a 3-d output [batch, a, b] or NMS rows [n, 7], got [1, 1000]", e.getMessage());
     }
 
     @Nested
