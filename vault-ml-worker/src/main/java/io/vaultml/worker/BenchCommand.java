@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
 import io.vaultml.api.Media;
 import io.vaultml.vision.onnx.DecoderOptions;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -64,11 +66,11 @@ final class BenchCommand {
         }
         if (models.isEmpty() || files.isEmpty()) {
             err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] "
-                    + "[--pipeline THREADS [--seek exact|keyframe] | --soak RECORDINGS] DIR|FILE...");
+                    + "[--seek exact|keyframe] [--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
             return 2;
         }
         if (soak > 0) {
-            return soak(models.get(0), files, soak, fps, out);
+            return soak(models.get(0), files, soak, fps, seek, out);
         }
         if (pipeline > 0) {
             return pipeline(models.get(0), files, pipeline, frames, repeat, batch, seek, out);
@@ -137,23 +139,25 @@ final class BenchCommand {
      * Decodes and detects {@code recordings} recordings in a loop (rate sampling), printing the process's resident
      * memory every tenth of the run: native leaks (frames, contexts, tensors) show as steady growth.
      */
-    private static int soak(Path model, List<Path> files, int recordings, double fps, PrintStream out) throws IOException {
+    private static int soak(Path model, List<Path> files, int recordings, double fps, SeekMode seek, PrintStream out)
+            throws IOException {
         List<Media> media = new ArrayList<>();
         for (Path f : files) {
             media.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
         }
-        FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
-        out.printf(Locale.ROOT, "soak: %d recordings, %s, %.1f fps sampling%n", recordings, model.getFileName(), fps);
-        try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model))) {
+        FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(seek));
+        out.printf(Locale.ROOT, "soak: %d recordings, %s, %.1f fps sampling, %s seeking, through the worker's "
+                + "inference queue%n", recordings, model.getFileName(), fps, seek.name().toLowerCase(Locale.ROOT));
+        OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model));
+        try (InferenceService inference = InferenceService.forConcurrency(detector, 1, nanos -> { })) {
             long start = System.nanoTime();
             long frames = 0;
             for (int i = 1; i <= recordings; i++) {
-                long[] n = {0};
-                decoder.decode(media.get(i % media.size()), Sampling.rate(fps, 1000), f -> {
-                    detector.detect(f);
-                    n[0]++;
-                });
-                frames += n[0];
+                List<CompletableFuture<List<Detection>>> detections = new ArrayList<>();
+                decoder.decode(media.get(i % media.size()), Sampling.rate(fps, 1000),
+                        f -> detections.add(inference.submit(f)));
+                detections.forEach(InferenceService::await);
+                frames += detections.size();
                 if (i % Math.max(1, recordings / 10) == 0 || i == 1) {
                     out.printf(Locale.ROOT, "after %5d recordings (%6d frames, %5.0f s): RSS %4d MiB, heap used %4d MiB%n",
                             i, frames, (System.nanoTime() - start) / 1e9, rssMiB(),
@@ -184,8 +188,7 @@ final class BenchCommand {
                 List<java.util.concurrent.Future<?>> done = new ArrayList<>();
                 for (Media m : media) {
                     done.add(pool.submit(() -> {
-                        List<java.util.concurrent.CompletableFuture<List<io.vaultml.api.Detection>>> detections =
-                                new ArrayList<>();
+                        List<CompletableFuture<List<Detection>>> detections = new ArrayList<>();
                         decoder.decode(m, Sampling.count(frames), f -> detections.add(inference.submit(f)));
                         detections.forEach(InferenceService::await);
                     }));
