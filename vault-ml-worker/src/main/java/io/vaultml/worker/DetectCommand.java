@@ -96,7 +96,7 @@ final class DetectCommand {
             Annotator annotator = annotate == null ? null : new Annotator(annotate);
             for (Path file : files) {
                 try {
-                    AnalysisResult result = analyse(file, detector, decoder, tracker, config, annotator);
+                    AnalysisResult result = analyse(file, detector, decoder, tracker, config, annotator, err);
                     out.println(new String(KerberosResults.toJson(result, resultFormat), StandardCharsets.UTF_8));
                 } catch (VaultMlException | IOException e) {
                     err.println("vault-ml detect: " + file + ": " + e.getMessage());
@@ -111,7 +111,7 @@ final class DetectCommand {
     }
 
     private static AnalysisResult analyse(Path file, Detector detector, FfmpegDecoder decoder, CentroidTracker tracker,
-            Config config, Annotator annotator) throws IOException {
+            Config config, Annotator annotator, PrintStream err) throws IOException {
         long start = System.nanoTime();
         RecordingEvent event = RecordingEvent.ofKey(file.getFileName().toString());
         List<FrameDetections> frames = new ArrayList<>();
@@ -137,6 +137,11 @@ final class DetectCommand {
                 kept.add(Annotator.copy(frame));
             }
         });
+        if (report.truncated()) {
+            // Still a result (the frames before the damage), but the user is told it is not the whole recording.
+            err.println("vault-ml detect: " + file + ": truncated or damaged (" + report.problem()
+                    + "); analysed the " + report.framesDelivered() + " frames before it");
+        }
         List<Track> tracks = tracker.track(frames, report.video());
         if (annotator != null) {
             for (int i = 0; i < kept.size(); i++) {

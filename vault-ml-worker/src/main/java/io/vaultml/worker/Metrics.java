@@ -55,6 +55,13 @@ final class Metrics {
                 .register(registry).increment();
     }
 
+    /** A recording that ended early or had undecodable data: its result covers the frames before the damage. */
+    void truncated() {
+        Counter.builder("vaultml.recordings.truncated")
+                .description("Recordings analysed only up to where they were truncated or damaged")
+                .register(registry).increment();
+    }
+
     void frames(int n) {
         Counter.builder("vaultml.frames.analysed").description("Frames run through the detector")
                 .register(registry).increment(n);

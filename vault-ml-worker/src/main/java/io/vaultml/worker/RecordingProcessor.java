@@ -58,6 +58,7 @@ final class RecordingProcessor {
         metrics.stage("detect", detected - decoded);
         metrics.frames(frames.size());
         if (report.truncated()) {
+            metrics.truncated();
             log.warn("Recording {} is truncated or damaged ({}); analysed the {} frames before it", event.key(),
                     report.problem(), report.framesDelivered());
         }

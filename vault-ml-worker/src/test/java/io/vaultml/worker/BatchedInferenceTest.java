@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vaultml.api.config.ConfigSource;
 import io.vaultml.test.TestData;
 import io.vaultml.test.onnx.OnnxModels;
-import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -80,17 +77,7 @@ class BatchedInferenceTest {
     }
 
     private static Map<String, Long> runAndScrape(Map<String, String> env) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> withPort = new HashMap<>(env);
-        withPort.put("METRICS_PORT", String.valueOf(port));
-        String body;
-        try (WorkerApp app = WorkerApp.create(ConfigSource.of(withPort))) {
-            assertEquals(0, app.run());
-            body = LocalModeTest.get(HttpClient.newHttpClient(), port, "/metrics").body();
-        }
+        String body = LocalModeTest.runAndScrape(env);
         Map<String, Long> values = new HashMap<>();
         Matcher m = Pattern.compile("(?m)^(vaultml_frames_analysed_total|vaultml_inference_batch_seconds_count) "
                 + "([0-9.]+)$").matcher(body);

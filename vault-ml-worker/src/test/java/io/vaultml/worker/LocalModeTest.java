@@ -159,6 +159,47 @@ class LocalModeTest {
         assertTrue(body.contains("vaultml_recordings_in_flight 0.0"), body);
     }
 
+    /** Runs the worker once with a metrics port and returns what {@code /metrics} served after the run. */
+    static String runAndScrape(Map<String, String> env) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> withPort = new HashMap<>(env);
+        withPort.put("METRICS_PORT", String.valueOf(port));
+        try (WorkerApp app = WorkerApp.create(ConfigSource.of(withPort))) {
+            assertEquals(0, app.run());
+            return get(HttpClient.newHttpClient(), port, "/metrics").body();
+        }
+    }
+
+    @Test
+    void truncatedRecordingsArePublishedWithTheFramesBeforeTheCutAndCounted(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in/camera1"));
+        Path corrupt = TestData.require("videos/corrupt");
+        for (String name : List.of("truncated_30pct_faststart.mp4", "truncated_30pct_fragmented.mp4",
+                "truncated_30pct_moov_at_end.mp4")) {
+            Files.copy(corrupt.resolve(name), in.resolve(name));
+        }
+        String metrics = runAndScrape(env(dir, Map.of("NUMBER_OF_PREDICTIONS", "5", "TRACKING", "false")));
+
+        // The two that open give results; the packet scan finds where the data ends, so the 5 samples are
+        // spread over the frames that are there.
+        Map<String, Integer> framesByKey = new HashMap<>();
+        lines(dir.resolve("results.jsonl")).forEach(r -> framesByKey.put(r.at("/payload/key").asText(),
+                r.at("/data/labels").size()));
+        assertEquals(Map.of("camera1/truncated_30pct_faststart.mp4", 5, "camera1/truncated_30pct_fragmented.mp4", 5),
+                framesByKey);
+        assertTrue(metrics.contains("vaultml_recordings_truncated_total 2.0"), metrics);
+        assertTrue(metrics.contains("vaultml_results_total 2.0"), metrics);
+
+        // The one whose index was cut off cannot be opened at all: a dead letter naming it.
+        List<JsonNode> dead = lines(dir.resolve("state/dead-letters.jsonl"));
+        assertEquals(1, dead.size());
+        assertEquals("Recording camera1/truncated_30pct_moov_at_end.mp4 is not a readable video: "
+                + "Invalid data found when processing input", dead.get(0).get("reason").asText());
+    }
+
     static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
