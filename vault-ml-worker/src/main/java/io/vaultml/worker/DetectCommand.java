@@ -139,8 +139,7 @@ final class DetectCommand {
         });
         if (report.truncated()) {
             // Still a result (the frames before the damage), but the user is told it is not the whole recording.
-            err.println("vault-ml detect: " + file + ": truncated or damaged (" + report.problem()
-                    + "); analysed the " + report.framesDelivered() + " frames before it");
+            err.println("vault-ml detect: " + file + ": " + report.truncationSummary());
         }
         List<Track> tracks = tracker.track(frames, report.video());
         if (annotator != null) {

@@ -59,8 +59,7 @@ final class RecordingProcessor {
         metrics.frames(frames.size());
         if (report.truncated()) {
             metrics.truncated();
-            log.warn("Recording {} is truncated or damaged ({}); analysed the {} frames before it", event.key(),
-                    report.problem(), report.framesDelivered());
+            log.warn("Recording {} is {}", event.key(), report.truncationSummary());
         }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
         long tracked = System.nanoTime();

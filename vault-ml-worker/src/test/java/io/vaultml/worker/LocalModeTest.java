@@ -138,10 +138,7 @@ class LocalModeTest {
     @Test
     void metricsAndProbesAreServed(@TempDir Path dir) throws Exception {
         stage(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         HttpClient http = HttpClient.newHttpClient();
         AtomicReference<String> metrics = new AtomicReference<>();
         try (WorkerApp app = WorkerApp.create(ConfigSource.of(env(dir, Map.of("METRICS_PORT", String.valueOf(port)))))) {
@@ -161,10 +158,7 @@ class LocalModeTest {
 
     /** Runs the worker once with a metrics port and returns what {@code /metrics} served after the run. */
     static String runAndScrape(Map<String, String> env) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         Map<String, String> withPort = new HashMap<>(env);
         withPort.put("METRICS_PORT", String.valueOf(port));
         try (WorkerApp app = WorkerApp.create(ConfigSource.of(withPort))) {
@@ -198,6 +192,12 @@ class LocalModeTest {
         assertEquals(1, dead.size());
         assertEquals("Recording camera1/truncated_30pct_moov_at_end.mp4 is not a readable video: "
                 + "Invalid data found when processing input", dead.get(0).get("reason").asText());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {

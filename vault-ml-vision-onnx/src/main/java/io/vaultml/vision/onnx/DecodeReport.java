@@ -15,4 +15,9 @@ import java.time.Duration;
  */
 public record DecodeReport(VideoInfo video, int framesDelivered, int framesDecoded, boolean truncated,
         String problem, Duration elapsed) {
+
+    /** What logs and messages say when {@code truncated}: "truncated or damaged (why); analysed the N frames ...". */
+    public String truncationSummary() {
+        return "truncated or damaged (" + problem + "); analysed the " + framesDelivered + " frames before it";
+    }
 }
