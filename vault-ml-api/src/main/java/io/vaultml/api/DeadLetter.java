@@ -21,6 +21,19 @@ public record DeadLetter(Delivery delivery, String recordingKey, String stage, S
         Objects.requireNonNull(exceptionClass, "exceptionClass");
     }
 
+    /**
+     * The same entry without the original body, for a destination that refused the full one (too large, say):
+     * the reason says why and how large the body was, so the entry still names the recording and the cause.
+     */
+    public DeadLetter withoutBody(String why) {
+        int size = delivery.payload().length;
+        java.util.Map<String, String> attributes = new java.util.HashMap<>(delivery.attributes());
+        attributes.put("vaultml-original-bytes", String.valueOf(size));
+        Delivery reduced = new Delivery(delivery.id(), new byte[0], attributes, delivery.attempt());
+        return new DeadLetter(reduced, recordingKey, stage, reason + " [original body of " + size
+                + " bytes left out: " + why + "]", exceptionClass);
+    }
+
     public static DeadLetter of(Delivery delivery, String recordingKey, UnprocessableInputException cause) {
         return new DeadLetter(delivery, recordingKey, cause.stage(), String.valueOf(cause.getMessage()),
                 cause.getClass().getName());

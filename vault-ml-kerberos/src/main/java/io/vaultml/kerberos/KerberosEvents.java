@@ -1,6 +1,8 @@
 package io.vaultml.kerberos;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vaultml.api.RecordingEvent;
@@ -24,12 +26,54 @@ import java.util.Map;
  */
 public final class KerberosEvents {
     static final String STAGE = "parse";
+    /** Vault object keys are paths such as {@code user/1630567591_..._769.mp4}; they fit in an HTTP header. */
+    static final int MAX_KEY_LENGTH = 1024;
 
     private KerberosEvents() {
     }
 
-    /** Parses a message body into one event per JSON object. */
+    /** The most events one message may carry when the caller does not say: one delivery is one unit of work. */
+    public static final int DEFAULT_MAX_EVENTS = 100;
+
+    /**
+     * One element of a message: an event, or why that element is not one. An array's valid elements are
+     * processed even when a sibling is invalid.
+     *
+     * @param index the element's position (0 for a single object)
+     * @param event the event, or null when {@code error} is set
+     * @param error why the element is not an event, or null
+     */
+    public record Parsed(int index, RecordingEvent event, UnprocessableInputException error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /**
+     * Parses a message body into one event per JSON object.
+     *
+     * @throws UnprocessableInputException on the first element that is not a valid event
+     */
     public static List<RecordingEvent> parse(byte[] body) {
+        List<RecordingEvent> events = new ArrayList<>();
+        for (Parsed p : parseEach(body, Integer.MAX_VALUE)) {
+            if (!p.ok()) {
+                throw p.error();
+            }
+            events.add(p.event());
+        }
+        return events;
+    }
+
+    /**
+     * Parses a message body into one outcome per element: an object is one element, an array one per item.
+     *
+     * @param maxEvents the most elements a message may have
+     * @throws UnprocessableInputException when the message as a whole is unusable: empty, not JSON, nested deeper
+     *     than {@value KerberosJson#MAX_DEPTH} levels, neither an object nor an array, an empty array, or an array
+     *     longer than {@code maxEvents}
+     */
+    public static List<Parsed> parseEach(byte[] body, int maxEvents) {
         if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             throw new UnprocessableInputException(STAGE, "Event is empty: expected a JSON object with payload.key");
         }
@@ -37,30 +81,43 @@ public final class KerberosEvents {
         try {
             root = KerberosJson.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new UnprocessableInputException(STAGE, "Event is not valid JSON: " + describe(e), e);
+            throw new UnprocessableInputException(STAGE, "Event is not valid JSON: " + describe(e));
         } catch (IOException e) {
-            throw new UnprocessableInputException(STAGE, "Event could not be read: " + e.getMessage(), e);
+            throw new UnprocessableInputException(STAGE, "Event could not be read: " + e.getClass().getSimpleName());
         }
         if (root.isObject()) {
-            return List.of(toEvent((ObjectNode) root, ""));
+            return List.of(parseElement((ObjectNode) root, 0, ""));
         }
         if (root.isArray()) {
             if (root.isEmpty()) {
                 throw new UnprocessableInputException(STAGE, "Event array is empty: expected at least one event");
             }
-            List<RecordingEvent> events = new ArrayList<>(root.size());
+            if (root.size() > maxEvents) {
+                throw new UnprocessableInputException(STAGE, "Event array has " + root.size()
+                        + " elements, more than the " + maxEvents + " one message may carry (MAX_EVENTS_PER_MESSAGE)");
+            }
+            List<Parsed> events = new ArrayList<>(root.size());
             for (int i = 0; i < root.size(); i++) {
                 JsonNode element = root.get(i);
                 if (!element.isObject()) {
-                    throw new UnprocessableInputException(STAGE,
-                            "Event array element [" + i + "] must be a JSON object, got " + kind(element));
+                    events.add(new Parsed(i, null, new UnprocessableInputException(STAGE,
+                            "Event array element [" + i + "] must be a JSON object, got " + kind(element))));
+                } else {
+                    events.add(parseElement((ObjectNode) element, i, "[" + i + "]"));
                 }
-                events.add(toEvent((ObjectNode) element, "[" + i + "]"));
             }
             return events;
         }
         throw new UnprocessableInputException(STAGE,
                 "Event must be a JSON object or an array of objects, got " + kind(root));
+    }
+
+    private static Parsed parseElement(ObjectNode node, int index, String where) {
+        try {
+            return new Parsed(index, toEvent(node, where), null);
+        } catch (UnprocessableInputException e) {
+            return new Parsed(index, null, e);
+        }
     }
 
     private static RecordingEvent toEvent(ObjectNode node, String where) {
@@ -80,6 +137,10 @@ public final class KerberosEvents {
                     "Event" + where + " payload.key must be a non-empty string, got " + kind(keyNode));
         }
         String key = keyNode.asText();
+        if (key.length() > MAX_KEY_LENGTH || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new UnprocessableInputException(STAGE, "Event" + where + " payload.key must be at most "
+                    + MAX_KEY_LENGTH + " characters without control characters (a Vault object key)");
+        }
         String context = "Event" + where + " for recording " + key;
 
         String source = optionalText(node, "source", context);
@@ -167,12 +228,33 @@ public final class KerberosEvents {
         };
     }
 
-    private static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        if (message.length() > 160) {
-            message = message.substring(0, 160) + "...";
+    /**
+     * What is wrong and where, never what was there: Jackson's own messages quote the offending token, which may
+     * be an unquoted secret.
+     */
+    static String describe(JsonProcessingException e) {
+        String what;
+        if (e instanceof StreamConstraintsException) {
+            what = "it exceeds a parser limit (nesting deeper than " + KerberosJson.MAX_DEPTH
+                    + " levels, or an overly long string or number)";
+        } else if (e instanceof JsonEOFException) {
+            what = "it ends early";
+        } else {
+            String message = String.valueOf(e.getOriginalMessage());
+            int cut = message.length();
+            for (char c : new char[] {'\'', '"', '(', ':', '`', '\n'}) {
+                int at = message.indexOf(c);
+                if (at >= 0 && at < cut) {
+                    cut = at;
+                }
+            }
+            what = message.substring(0, Math.min(cut, 80)).trim();
+            if (what.isEmpty()) {
+                what = "malformed input";
+            }
+            what = what.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1);
         }
         var loc = e.getLocation();
-        return loc == null ? message : message + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        return loc == null ? what : what + " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     }
 }

@@ -25,14 +25,35 @@ import java.util.Comparator;
  * tracks; {@code data.details[]} has one entry per reported track, moving or static, with the Hub's field names.
  * Without tracking, {@code details} is empty and the count and properties describe the analysed frame with the
  * most detections.
+ *
+ * <p><b>Credentials.</b> The echoed event may carry a Hub dispatch's Vault credentials
+ * ({@code data.storage_access_key}, {@code data.storage_secret}) and the Hub tenant's
+ * {@code payload.metadata.publickey}. {@link #toJson(AnalysisResult, ResultFormat)} follows the format: the Hub
+ * format keeps them, because the Hub pipeline's next stages read this message as the dispatch they continue (the
+ * storage settings to reach the recording, the publickey to attribute it to the tenant); the legacy format drops
+ * them. {@link #toJson(AnalysisResult, ResultFormat, boolean)} decides explicitly; {@link #withoutCredentials}
+ * strips them from a written result, for destinations that must never see them (webhooks).
  */
 public final class KerberosResults {
 
     private KerberosResults() {
     }
 
-    /** The result JSON, UTF-8. */
+    /** The Vault credentials a Hub dispatch carries in {@code data}. */
+    static final java.util.List<String> STORAGE_CREDENTIALS = java.util.List.of("storage_access_key", "storage_secret");
+
+    /** The result JSON, UTF-8, with the event's credentials kept for the Hub format and dropped for legacy. */
     public static byte[] toJson(AnalysisResult result, ResultFormat format) {
+        return toJson(result, format, format == ResultFormat.HUB);
+    }
+
+    /**
+     * The result JSON, UTF-8.
+     *
+     * @param keepCredentials whether {@code data.storage_access_key}, {@code data.storage_secret} and
+     *     {@code payload.metadata.publickey} of the event are echoed
+     */
+    public static byte[] toJson(AnalysisResult result, ResultFormat format, boolean keepCredentials) {
         ObjectNode event;
         try {
             JsonNode parsed = KerberosJson.MAPPER.readTree(result.event().rawJson());
@@ -52,10 +73,39 @@ public final class KerberosResults {
         }
         event.set("data", data);
         event.put("operation", format.operation());
+        if (!keepCredentials) {
+            strip(event, false);
+        }
         try {
             return KerberosJson.MAPPER.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree must serialise", e);
+        }
+    }
+
+    /**
+     * A written result without the Vault storage credentials in {@code data}, and without the Hub
+     * {@code publickey} unless {@code keepPublicKey}. A body that is not a JSON object is returned unchanged.
+     */
+    public static byte[] withoutCredentials(byte[] resultJson, boolean keepPublicKey) {
+        try {
+            JsonNode parsed = KerberosJson.MAPPER.readTree(resultJson);
+            if (!(parsed instanceof ObjectNode event)) {
+                return resultJson;
+            }
+            strip(event, keepPublicKey);
+            return KerberosJson.MAPPER.writeValueAsBytes(event);
+        } catch (java.io.IOException e) {
+            return resultJson;
+        }
+    }
+
+    private static void strip(ObjectNode event, boolean keepPublicKey) {
+        if (event.get("data") instanceof ObjectNode data) {
+            STORAGE_CREDENTIALS.forEach(data::remove);
+        }
+        if (!keepPublicKey && event.at("/payload/metadata") instanceof ObjectNode metadata) {
+            metadata.remove("publickey");
         }
     }
 

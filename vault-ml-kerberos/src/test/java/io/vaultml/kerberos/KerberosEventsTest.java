@@ -143,4 +143,52 @@ class KerberosEventsTest {
                 () -> parse("{\"payload\":{\"key\":\"k\""));
         assertTrue(truncated.getMessage().startsWith("Event is not valid JSON"), truncated.getMessage());
     }
+
+    @Test
+    void anUnquotedSecretNeverReachesTheErrorMessage() {
+        for (String body : List.of("{\"data\":{\"storage_secret\": s3cr3t}}", "{\"data\":{\"storage_secret\":s3cr3t",
+                "[s3cr3t]", "s3cr3t", "{\"payload\": {\"key\": \"k\"}, s3cr3t: 1}", "{\"a\":1}s3cr3t",
+                "{\"a\":tru3s3cr3t}", "{\"a\":\"\\qs3cr3t\"}", "{\"a\":01s3cr3t}")) {
+            UnprocessableInputException e = assertThrows(UnprocessableInputException.class, () -> parse(body), body);
+            assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Event is not valid JSON: ") && e.getMessage().contains(" at line 1, "),
+                    e.getMessage());
+            assertNull(e.getCause(), "the parser's exception, which quotes the input, is not kept");
+        }
+        assertEquals("Event is not valid JSON: unrecognized token at line 1, column 28",
+                assertThrows(UnprocessableInputException.class, () -> parse("{\"data\":{\"storage_secret\": s3cr3t}}"))
+                        .getMessage());
+    }
+
+    @Test
+    void deepNestingIsRefusedQuickly() {
+        String deep = "[".repeat(20_000) + "]".repeat(20_000);
+        UnprocessableInputException e = assertThrows(UnprocessableInputException.class, () -> parse(deep));
+        assertTrue(e.getMessage().startsWith("Event is not valid JSON: it exceeds a parser limit (nesting deeper than 64"),
+                e.getMessage());
+        String deepObject = "{\"payload\":{\"key\":\"k\",\"x\":" + "{\"a\":".repeat(20_000) + "1"
+                + "}".repeat(20_000) + "}}";
+        assertThrows(UnprocessableInputException.class, () -> parse(deepObject));
+    }
+
+    @Test
+    void eachArrayElementHasItsOwnOutcome() {
+        List<KerberosEvents.Parsed> parsed = KerberosEvents.parseEach(("[{\"payload\":{\"key\":\"a\"}},7,"
+                + "{\"payload\":{}},{\"payload\":{\"key\":\"d\"}}]").getBytes(StandardCharsets.UTF_8), 10);
+        assertEquals(4, parsed.size());
+        assertEquals("a", parsed.get(0).event().key());
+        assertEquals("Event array element [1] must be a JSON object, got a number", parsed.get(1).error().getMessage());
+        assertEquals("Event[2] has no payload.key (the recording to analyse)", parsed.get(2).error().getMessage());
+        assertEquals("d", parsed.get(3).event().key());
+        UnprocessableInputException tooMany = assertThrows(UnprocessableInputException.class, () -> KerberosEvents
+                .parseEach(("[" + "{\"payload\":{\"key\":\"a\"}},".repeat(11) + "{}]").getBytes(StandardCharsets.UTF_8), 10));
+        assertEquals("Event array has 12 elements, more than the 10 one message may carry (MAX_EVENTS_PER_MESSAGE)",
+                tooMany.getMessage());
+    }
+
+    @Test
+    void keysThatCannotBeAVaultObjectKeyAreRefused() {
+        assertThrows(UnprocessableInputException.class, () -> parse("{\"payload\":{\"key\":\"a\\r\\nX-Evil: 1\"}}"));
+        assertThrows(UnprocessableInputException.class, () -> parse("{\"payload\":{\"key\":\"" + "k".repeat(1025) + "\"}}"));
+    }
 }

@@ -1,6 +1,7 @@
 package io.vaultml.kerberos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,7 +62,7 @@ class KerberosResultsTest {
         String input = KerberosEventsTest.VAULT_EVENT;
         AnalysisResult result = new AnalysisResult(event(input), VIDEO, readmeFrames(), List.of(), false, DETECTOR,
                 Duration.ofMillis(120));
-        JsonNode out = tree(KerberosResults.toJson(result, ResultFormat.LEGACY));
+        JsonNode out = tree(KerberosResults.toJson(result, ResultFormat.LEGACY, true));
         assertEchoesInput(input, out);
         assertEquals("classification", out.get("operation").asText());
         JsonNode data = out.get("data");
@@ -143,8 +144,37 @@ class KerberosResultsTest {
         String input = "[" + KerberosEventsTest.VAULT_EVENT + "," + KerberosEventsTest.OLD_VAULT_EVENT + "]";
         List<RecordingEvent> events = KerberosEvents.parse(input.getBytes(StandardCharsets.UTF_8));
         JsonNode second = tree(KerberosResults.toJson(new AnalysisResult(events.get(1), VIDEO, readmeFrames(),
-                List.of(), false, DETECTOR, Duration.ZERO), ResultFormat.LEGACY));
+                List.of(), false, DETECTOR, Duration.ZERO), ResultFormat.LEGACY, true));
         assertEchoesInput(KerberosEventsTest.OLD_VAULT_EVENT, second);
+    }
+
+    @Test
+    void credentialsAreKeptForTheHubAndDroppedForLegacyAndWebhooks() throws Exception {
+        String input = "{\"source\":\"s3\",\"payload\":{\"key\":\"u/1.mp4\",\"metadata\":{\"publickey\":\"PUB-9\","
+                + "\"event-instancename\":\"cam\"}},\"data\":{\"storage_uri\":\"http://v/api\","
+                + "\"storage_access_key\":\"AK-9\",\"storage_secret\":\"SK-9\"}}";
+        AnalysisResult result = new AnalysisResult(event(input), VIDEO, readmeFrames(), List.of(), false, DETECTOR,
+                Duration.ZERO);
+        String hub = new String(KerberosResults.toJson(result, ResultFormat.HUB), StandardCharsets.UTF_8);
+        assertTrue(hub.contains("SK-9") && hub.contains("AK-9") && hub.contains("PUB-9"), hub);
+        String legacy = new String(KerberosResults.toJson(result, ResultFormat.LEGACY), StandardCharsets.UTF_8);
+        for (String secret : List.of("SK-9", "AK-9", "PUB-9")) {
+            assertFalse(legacy.contains(secret), legacy);
+        }
+        JsonNode legacyTree = tree(legacy.getBytes(StandardCharsets.UTF_8));
+        assertEquals("http://v/api", legacyTree.at("/data/storage_uri").asText(), "the URI is no secret");
+        assertEquals("cam", legacyTree.at("/payload/metadata/event-instancename").asText());
+        String hubWithout = new String(KerberosResults.toJson(result, ResultFormat.HUB, false), StandardCharsets.UTF_8);
+        assertFalse(hubWithout.contains("SK-9") || hubWithout.contains("PUB-9"), hubWithout);
+
+        String webhook = new String(KerberosResults.withoutCredentials(hub.getBytes(StandardCharsets.UTF_8), false),
+                StandardCharsets.UTF_8);
+        assertFalse(webhook.contains("SK-9") || webhook.contains("AK-9") || webhook.contains("PUB-9"), webhook);
+        assertEquals(tree(hub.getBytes(StandardCharsets.UTF_8)).at("/data/details"), tree(webhook.getBytes(
+                StandardCharsets.UTF_8)).at("/data/details"));
+        String hubForward = new String(KerberosResults.withoutCredentials(hub.getBytes(StandardCharsets.UTF_8), true),
+                StandardCharsets.UTF_8);
+        assertTrue(hubForward.contains("PUB-9") && !hubForward.contains("SK-9"), hubForward);
     }
 
     @Test

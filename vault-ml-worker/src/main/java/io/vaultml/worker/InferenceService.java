@@ -21,8 +21,13 @@ import java.util.function.Consumer;
  * inferred, several frames of one recording (or of several recordings in flight) share an inference, and a GPU sees
  * full batches under load. This also gives the detector the single-thread access its contract promises.
  *
- * <p>Memory is bounded: at most {@code queueCapacity} frames wait (submitting blocks while the queue is full), each
- * copied once into a pooled direct buffer because the decoder reuses its own.
+ * <p>Memory is bounded: at most {@code queueCapacity} frames wait (submitting blocks while the queue is full, up to
+ * a deadline), each copied once into a pooled direct buffer because the decoder reuses its own.
+ *
+ * <p>Failures: a batch whose detector throws, or returns a list that breaks the {@link Detector} contract (null,
+ * or not one list per frame), fails its own frames and the service goes on. Anything that escapes the loop (an
+ * {@link Error}) stops the service for good: every waiting frame and every later submission fails with
+ * {@link Stopped}, which the worker treats as fatal, and {@link #alive()} turns false for the health endpoint.
  */
 final class InferenceService implements AutoCloseable {
     private record Request(Frame frame, CompletableFuture<List<Detection>> result) {
@@ -35,6 +40,16 @@ final class InferenceService implements AutoCloseable {
     private final Thread thread;
     private final Consumer<Long> batchTimer;
     private volatile boolean running = true;
+    private volatile Throwable death;
+
+    /** The inference thread is gone: no recording can be analysed any more. Fatal for the worker. */
+    static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /**
      * Enough queued frames for two full batches plus one per decoding recording: the next batch is ready while
@@ -60,23 +75,44 @@ final class InferenceService implements AutoCloseable {
         return detector;
     }
 
+    /** False once the inference thread died; see {@link Stopped}. */
+    boolean alive() {
+        return death == null && thread.isAlive();
+    }
+
     /**
-     * Queues a frame and returns its future detections; blocks only while the queue is full. The pixels are copied,
-     * so the caller may reuse the frame's buffer at once.
+     * Queues a frame and returns its future detections; blocks only while the queue is full, and no later than
+     * {@code deadlineNanos} ({@link System#nanoTime()}). The pixels are copied, so the caller may reuse the frame's
+     * buffer at once.
+     *
+     * @throws RetriableException when the deadline passes or the thread is interrupted
+     * @throws Stopped when the inference thread died
      */
-    CompletableFuture<List<Detection>> submit(Frame frame) {
+    CompletableFuture<List<Detection>> submit(Frame frame, long deadlineNanos) {
+        checkAlive();
         ByteBuffer copy = borrow(frame.width() * frame.height() * 3);
         copy.put(frame.pixels().duplicate()).flip();
         Request request = new Request(new Frame(frame.index(), frame.timestampMicros(), frame.width(), frame.height(),
                 copy), new CompletableFuture<>());
         try {
-            queue.put(request);
+            while (!queue.offer(request, 200, TimeUnit.MILLISECONDS)) {
+                checkAlive();
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    pool.offer(copy);
+                    throw new RetriableException("the inference queue stayed full until the recording's deadline");
+                }
+            }
             return request.result();
         } catch (InterruptedException e) {
             pool.offer(copy);
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted while waiting for inference");
         }
+    }
+
+    /** {@link #submit(Frame, long)} with no deadline of its own (benchmarks, tests). */
+    CompletableFuture<List<Detection>> submit(Frame frame) {
+        return submit(frame, System.nanoTime() + TimeUnit.DAYS.toNanos(1));
     }
 
     /** Detections for one frame; blocks until the inference thread ran it. */
@@ -86,16 +122,36 @@ final class InferenceService implements AutoCloseable {
 
     /** Waits for submitted detections, rethrowing the detector's own exception. */
     static List<Detection> await(CompletableFuture<List<Detection>> detections) {
+        return await(detections, System.nanoTime() + TimeUnit.DAYS.toNanos(1));
+    }
+
+    /**
+     * Waits for submitted detections until {@code deadlineNanos}, rethrowing the detector's own exception.
+     *
+     * @throws RetriableException when the deadline passes first
+     */
+    static List<Detection> await(CompletableFuture<List<Detection>> detections, long deadlineNanos) {
         try {
-            return detections.get();
+            return detections.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted while waiting for inference");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RetriableException("inference did not answer before the recording's deadline");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException(e.getCause());
+            if (e.getCause() instanceof StackOverflowError) {
+                throw new IllegalStateException("the detector overflowed its stack", e.getCause());
+            }
+            throw new Stopped("inference failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void checkAlive() {
+        if (death != null) {
+            throw new Stopped("the inference thread died: " + death, death);
         }
     }
 
@@ -109,41 +165,63 @@ final class InferenceService implements AutoCloseable {
     }
 
     private void loop() {
-        List<Request> batch = new ArrayList<>(batchSize);
-        while (running) {
-            try {
-                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
+        try {
+            List<Request> batch = new ArrayList<>(batchSize);
+            while (running) {
+                Request first;
+                try {
+                    first = queue.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, batchSize - 1);
-                long start = System.nanoTime();
-                List<List<Detection>> out = null;
-                Throwable failure = null;
-                try {
-                    out = detector.detectAll(batch.stream().map(Request::frame).toList());
-                } catch (RuntimeException | Error e) {
-                    failure = e;
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    Request r = batch.get(i);
-                    pool.offer(r.frame().pixels());
-                    if (failure == null) {
-                        r.result().complete(out.get(i));
-                    } else {
-                        r.result().completeExceptionally(failure);
-                    }
-                }
-                batchTimer.accept(System.nanoTime() - start);
+                runBatch(batch);
                 batch.clear();
-            } catch (InterruptedException e) {
-                break;
+            }
+            failQueued(new RetriableException("inference stopped"));
+        } catch (Throwable t) {
+            death = t;
+            failQueued(new Stopped("the inference thread died: " + t, t));
+            throw t;
+        }
+    }
+
+    private void runBatch(List<Request> batch) {
+        long start = System.nanoTime();
+        List<List<Detection>> out = null;
+        Throwable failure = null;
+        try {
+            out = detector.detectAll(batch.stream().map(Request::frame).toList());
+            if (out == null || out.size() != batch.size() || out.contains(null)) {
+                failure = new IllegalStateException("detector " + detector.info().provider() + " broke its contract: "
+                        + (out == null ? "null" : out.size() + " result list(s)") + " for " + batch.size()
+                        + " frame(s)");
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            failure = e;
+        } finally {
+            for (int i = 0; i < batch.size(); i++) {
+                Request r = batch.get(i);
+                pool.offer(r.frame().pixels());
+                if (failure == null && out != null) {
+                    r.result().complete(out.get(i));
+                } else {
+                    r.result().completeExceptionally(failure != null ? failure
+                            : new Stopped("the inference thread died during a batch", null));
+                }
             }
         }
+        batchTimer.accept(System.nanoTime() - start);
+    }
+
+    private void failQueued(RuntimeException why) {
         Request left;
         while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new RetriableException("inference stopped"));
+            left.result().completeExceptionally(why);
         }
     }
 

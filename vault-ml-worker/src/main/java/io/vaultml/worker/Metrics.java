@@ -50,6 +50,20 @@ final class Metrics {
                 .register(registry).increment();
     }
 
+    /** A redelivered event whose result this worker already published and whose recording it removed. */
+    void redelivered() {
+        Counter.builder("vaultml.redeliveries.completed")
+                .description("Redelivered events completed without a second result (already published and removed)")
+                .register(registry).increment();
+    }
+
+    /** A delivery that hit an outage (breaker open, broker down): not counted against its retries. */
+    void outage(String cause) {
+        Counter.builder("vaultml.outage.pauses").tag("cause", cause)
+                .description("Deliveries put back because a service every event needs was unavailable")
+                .register(registry).increment();
+    }
+
     void retry(String cause) {
         Counter.builder("vaultml.retries").tag("cause", cause).description("Events given back for a retry, by cause")
                 .register(registry).increment();

@@ -1,81 +1,221 @@
 package io.vaultml.worker;
 
+import io.vaultml.api.AlreadyHandledException;
 import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.ConfigException;
 import io.vaultml.api.DeadLetter;
 import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Delivery;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.RecordingEvent;
 import io.vaultml.api.ResultMessage;
+import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.KerberosEvents;
 import io.vaultml.kerberos.KerberosResults;
 import io.vaultml.kerberos.ResultFormat;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens to one delivery: parse it into events, and for each event either publish a result to every
  * forwarder or write one dead-letter entry with the reason. Returns normally when every event of the delivery has
- * a durable outcome, so the caller may commit it. A {@link io.vaultml.api.RetriableException} escapes, and the
- * delivery must be retried (results already published for it are published again: at least once, deduplicated
- * downstream by key).
+ * a durable outcome, so the caller may commit it.
+ *
+ * <p>Error classes are total. Per event: bad input ({@link UnprocessableInputException}) and anything unexpected
+ * that the event's data provoked (any other {@link RuntimeException}, a {@link StackOverflowError}) end as that
+ * event's dead letter; a {@link RetriableException} escapes so the caller retries the delivery later. What
+ * escapes otherwise stops the worker: a {@link ConfigException} (a setting that fails every event), a dead
+ * inference thread, a {@link VirtualMachineError} such as an {@link OutOfMemoryError}.
+ *
+ * <p>{@link Progress} survives between tries of one delivery: an event that already has its outcome, and the
+ * forwarders that already ran for a result, are not done again when a later event or forwarder of the same
+ * delivery is retried.
  */
 final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    static final String INTERNAL = "internal";
+
+    /** What a delivery already achieved, kept across its tries. Used by one thread at a time. */
+    static final class Progress {
+        private final Set<Integer> settled = new HashSet<>();
+        private final Map<Integer, ResultMessage> results = new HashMap<>();
+        private final Map<Integer, Integer> forwarded = new HashMap<>();
+
+        boolean settled(int event) {
+            return settled.contains(event);
+        }
+
+        int settledCount() {
+            return settled.size();
+        }
+    }
 
     private final RecordingProcessor processor;
     private final List<Forwarder> forwarders;
     private final DeadLetterSink deadLetters;
     private final ResultFormat format;
+    private final boolean keepCredentials;
+    private final int maxEvents;
     private final Metrics metrics;
 
     Pipeline(RecordingProcessor processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
             Metrics metrics) {
+        this(processor, forwarders, deadLetters, format, format == ResultFormat.HUB, KerberosEvents.DEFAULT_MAX_EVENTS,
+                metrics);
+    }
+
+    /**
+     * @param keepCredentials whether published results echo the event's storage credentials and publickey
+     * @param maxEvents the most events one message may carry
+     */
+    Pipeline(RecordingProcessor processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
+            boolean keepCredentials, int maxEvents, Metrics metrics) {
         this.processor = processor;
         this.forwarders = List.copyOf(forwarders);
         this.deadLetters = deadLetters;
         this.format = format;
+        this.keepCredentials = keepCredentials;
+        this.maxEvents = maxEvents;
         this.metrics = metrics;
     }
 
+    /** Handles a delivery from scratch. */
     void handle(Delivery delivery) {
-        List<RecordingEvent> events;
+        handle(delivery, new Progress());
+    }
+
+    /**
+     * Gives every event of the delivery not yet settled in {@code progress} its outcome.
+     *
+     * @throws RetriableException when an event must be tried again later; {@code progress} says what is done
+     */
+    void handle(Delivery delivery, Progress progress) {
+        List<KerberosEvents.Parsed> events;
         try {
-            events = KerberosEvents.parse(delivery.payload());
+            events = KerberosEvents.parseEach(delivery.payload(), maxEvents);
         } catch (UnprocessableInputException e) {
             deadLetter(DeadLetter.of(delivery, "", e));
             return;
+        } catch (RuntimeException | StackOverflowError e) {
+            deadLetter(internal(delivery, "", "parse", e));
+            return;
         }
-        for (RecordingEvent event : events) {
-            try {
-                AnalysisResult result = processor.process(event);
-                publish(result);
-            } catch (UnprocessableInputException e) {
-                deadLetter(DeadLetter.of(delivery, event.key(), e));
+        for (KerberosEvents.Parsed parsed : events) {
+            int index = parsed.index();
+            if (progress.settled(index)) {
+                continue;
             }
+            if (!parsed.ok()) {
+                deadLetter(DeadLetter.of(delivery, "", parsed.error()));
+            } else {
+                handleEvent(delivery, index, parsed.event(), progress);
+            }
+            progress.settled.add(index);
         }
     }
 
-    private void publish(AnalysisResult result) {
-        long start = System.nanoTime();
-        ResultMessage message = new ResultMessage(result.event().key(), KerberosResults.toJson(result, format),
+    private void handleEvent(Delivery delivery, int index, RecordingEvent event, Progress progress) {
+        try {
+            ResultMessage message = progress.results.get(index);
+            if (message == null) {
+                message = toMessage(processor.process(event));
+                progress.results.put(index, message);
+            }
+            publish(message, progress.forwarded, index);
+        } catch (AlreadyHandledException e) {
+            metrics.redelivered();
+            log.info("{}: completed without a second result", e.getMessage());
+        } catch (UnprocessableInputException e) {
+            deadLetter(DeadLetter.of(delivery, event.key(), e));
+        } catch (RetriableException | ConfigException | InferenceService.Stopped e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error("Unexpected failure on recording {}; it is dead-lettered", event.key(), e);
+            deadLetter(internal(delivery, event.key(), INTERNAL, e));
+        }
+    }
+
+    private ResultMessage toMessage(AnalysisResult result) {
+        return new ResultMessage(result.event().key(), KerberosResults.toJson(result, format, keepCredentials),
                 provenance(result), result);
-        for (Forwarder forwarder : forwarders) {
-            forwarder.forward(message);
+    }
+
+    /** Runs the forwarders in order, resuming after the last one that succeeded on an earlier try. */
+    private void publish(ResultMessage message, Map<Integer, Integer> forwarded, int index) {
+        long start = System.nanoTime();
+        for (int i = forwarded.getOrDefault(index, 0); i < forwarders.size(); i++) {
+            forwarders.get(i).forward(message);
+            forwarded.put(index, i + 1);
         }
         metrics.stage("publish", System.nanoTime() - start);
         metrics.result();
     }
 
+    /**
+     * Dead-letters every event of the delivery that has no outcome yet, with {@code reason}: the end of a delivery
+     * whose retries are exhausted.
+     */
+    void deadLetterUnsettled(Delivery delivery, Progress progress, String reason, Throwable cause) {
+        List<KerberosEvents.Parsed> events;
+        try {
+            events = KerberosEvents.parseEach(delivery.payload(), maxEvents);
+        } catch (RuntimeException | StackOverflowError e) {
+            events = List.of();
+        }
+        if (events.isEmpty()) {
+            deadLetter(new DeadLetter(delivery, "", "retry", reason, cause.getClass().getName()));
+            return;
+        }
+        for (KerberosEvents.Parsed parsed : events) {
+            if (!progress.settled(parsed.index())) {
+                deadLetter(new DeadLetter(delivery, parsed.ok() ? parsed.event().key() : "", "retry", reason,
+                        cause.getClass().getName()));
+                progress.settled.add(parsed.index());
+            }
+        }
+    }
+
+    /**
+     * Writes a dead letter. A destination that rejects the entry as such (too large, say) gets a reduced one: the
+     * reason, key and size without the original body.
+     */
     private void deadLetter(DeadLetter entry) {
-        deadLetters.deadLetter(entry);
+        try {
+            deadLetters.deadLetter(entry);
+        } catch (UnprocessableInputException rejected) {
+            DeadLetter reduced = entry.withoutBody("the dead-letter destination rejected the full entry ("
+                    + rejected.getMessage() + ")");
+            try {
+                deadLetters.deadLetter(reduced);
+            } catch (UnprocessableInputException again) {
+                throw new ConfigException("The dead-letter destination " + deadLetters.describe()
+                        + " rejects even a reduced entry: " + again.getMessage());
+            }
+            log.warn("Dead letter for {} written without its body: {}", entry.delivery().id(), rejected.getMessage());
+        }
         metrics.deadLetter(entry.stage());
-        log.warn("Dead-lettered {} ({}): {}", entry.recordingKey().isEmpty() ? entry.delivery() : entry.recordingKey(),
+        log.warn("Dead-lettered {} ({}): {}", entry.recordingKey().isEmpty() ? entry.delivery().id() : entry.recordingKey(),
                 entry.stage(), entry.reason());
+    }
+
+    /** An unexpected failure as a dead letter: the exception's class and message, never the event's content. */
+    static DeadLetter internal(Delivery delivery, String key, String stage, Throwable e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        // A URL's query may be a signature: keep the path, drop the query.
+        message = message.replaceAll("\\?\\S*", "?...");
+        String subject = key.isEmpty() ? "delivery " + delivery.id() : "recording " + key;
+        return new DeadLetter(delivery, key, stage, "Unexpected failure on " + subject + ": "
+                + e.getClass().getName() + message, e.getClass().getName());
     }
 
     static Map<String, String> provenance(AnalysisResult result) {

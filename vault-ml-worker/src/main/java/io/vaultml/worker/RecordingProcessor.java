@@ -8,6 +8,9 @@ import io.vaultml.api.MediaFetcher;
 import io.vaultml.api.RecordingEvent;
 import io.vaultml.api.Track;
 import io.vaultml.api.Tracker;
+import io.vaultml.api.RetriableException;
+import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.api.VaultMlException;
 import io.vaultml.vision.onnx.DecodeReport;
 import io.vaultml.vision.onnx.FfmpegDecoder;
 import io.vaultml.vision.onnx.Sampling;
@@ -28,9 +31,17 @@ final class RecordingProcessor {
     private final InferenceService inference;
     private final Tracker tracker;
     private final Metrics metrics;
+    private final Duration timeout;
 
     RecordingProcessor(MediaFetcher fetcher, FfmpegDecoder decoder, Sampling sampling, InferenceService inference,
             Tracker tracker, Metrics metrics) {
+        this(fetcher, decoder, sampling, inference, tracker, metrics, Duration.ofDays(1));
+    }
+
+    /** @param timeout how long one recording may take from fetch to tracks before it is given up for a retry */
+    RecordingProcessor(MediaFetcher fetcher, FfmpegDecoder decoder, Sampling sampling, InferenceService inference,
+            Tracker tracker, Metrics metrics, Duration timeout) {
+        this.timeout = timeout;
         this.fetcher = fetcher;
         this.decoder = decoder;
         this.sampling = sampling;
@@ -44,14 +55,31 @@ final class RecordingProcessor {
         Media media = fetcher.fetch(event);
         long fetched = System.nanoTime();
         metrics.stage("fetch", fetched - start);
+        long deadline = start + timeout.toNanos();
         // Frames are inferred while the decoder goes on; their detections are collected in frame order after.
         List<Submitted> submitted = new ArrayList<>();
-        DecodeReport report = decoder.decode(media, sampling, frame -> submitted.add(
-                new Submitted(frame.index(), frame.timestampMicros(), inference.submit(frame))));
-        long decoded = System.nanoTime();
-        List<FrameDetections> frames = new ArrayList<>(submitted.size());
-        for (Submitted s : submitted) {
-            frames.add(new FrameDetections(s.index(), s.timestampMicros(), InferenceService.await(s.detections())));
+        List<FrameDetections> frames = new ArrayList<>();
+        DecodeReport report;
+        long decoded;
+        String stage = "decode";
+        try {
+            report = decoder.decode(media, sampling, frame -> submitted.add(
+                    new Submitted(frame.index(), frame.timestampMicros(), inference.submit(frame, deadline))));
+            decoded = System.nanoTime();
+            stage = "detect";
+            for (Submitted s : submitted) {
+                frames.add(new FrameDetections(s.index(), s.timestampMicros(),
+                        InferenceService.await(s.detections(), deadline)));
+            }
+        } catch (RetriableException e) {
+            throw new RetriableException("Recording " + event.key() + ": " + e.getMessage()
+                    + (System.nanoTime() - deadline > 0 ? " (RECORDING_TIMEOUT " + timeout.toSeconds() + " s)" : ""), e);
+        } catch (VaultMlException | InferenceService.Stopped e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A detector or decoder that throws on this recording: this recording's outcome, not the worker's.
+            throw new UnprocessableInputException(stage, "Recording " + event.key() + " failed in " + stage + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         long detected = System.nanoTime();
         metrics.stage("decode", decoded - fetched);

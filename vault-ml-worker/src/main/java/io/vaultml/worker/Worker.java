@@ -1,50 +1,107 @@
 package io.vaultml.worker;
 
+import io.vaultml.api.ConfigException;
 import io.vaultml.api.Delivery;
 import io.vaultml.api.EventSource;
+import io.vaultml.api.OutageException;
 import io.vaultml.api.RetriableException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The poll, process, commit loop. One thread polls the source; up to {@code concurrency} deliveries are processed
- * at once on a pool; each is completed (committed) only after {@link Pipeline#handle} returned, given back for a
- * retry after a transient fault, and given back while the worker stops on anything else (a bug or a fatal
- * runtime error), which ends the worker with a non-zero status.
+ * at once on a pool; each is completed (committed) only after {@link Pipeline#handle} gave every event of it an
+ * outcome.
+ *
+ * <p><b>Retries stay in the worker.</b> A delivery that failed with a transient fault is not given back to the
+ * source: the worker keeps it (the source keeps it alive: Kafka holds the offset uncommitted, SQS extends its
+ * visibility) and tries it again after the {@link RetryPolicy}'s backoff, resuming where it stopped
+ * ({@link Pipeline.Progress}). So a retry never makes the source deliver its neighbours again, and a queue's
+ * receive count is not spent by our own retries. After the policy's last attempt the delivery's unsettled events
+ * are dead-lettered with "retries exhausted" and the last cause.
+ *
+ * <p><b>Outages.</b> An {@link OutageException} (the configured Vault's breaker is open, the results broker does
+ * not answer) is not the delivery's fault: its attempt is not counted, and the worker starts no delivery until
+ * the outage's retry time has passed; polling goes on, so the source keeps what it holds alive and stops fetching
+ * once its in-flight limit is reached.
+ *
+ * <p><b>Fatal.</b> Only what fails every event stops the worker (exit 1): a {@link ConfigException} found at run
+ * time, a dead inference thread, a {@link VirtualMachineError}. Its delivery is given back first.
+ *
+ * <p><b>Liveness.</b> {@link #problems()} feeds {@code /healthz}: a fatal error, and a stall (recordings in
+ * flight, none finished for {@code stallTimeout}).
  *
  * <p>{@link #stop()} (SIGTERM) stops polling; in-flight recordings get {@code shutdownTimeout} to finish, then
- * their threads are interrupted and their deliveries released for redelivery.
+ * their threads are interrupted; everything not finished is released for redelivery.
  */
 final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    /** One delivery and what its tries achieved so far. */
+    private static final class Work {
+        final Delivery delivery;
+        final Pipeline.Progress progress = new Pipeline.Progress();
+        final long firstTry = System.nanoTime();
+        int failures;
+        boolean exhausted;
+        RuntimeException lastFailure;
+        long dueAt;
+
+        Work(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
 
     private final EventSource source;
     private final Pipeline pipeline;
     private final Metrics metrics;
     private final int concurrency;
     private final Duration shutdownTimeout;
-    private final Duration retryBackoff;
+    private final RetryPolicy retries;
+    private final Duration stallTimeout;
+    private final BooleanSupplier inferenceAlive;
     private final ExecutorService pool;
     private final Semaphore permits;
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<Work> comeBack = new ConcurrentLinkedQueue<>();
+    private final Map<Work, Long> processing = new ConcurrentHashMap<>();
+    private final AtomicLong lastFinished = new AtomicLong(System.nanoTime());
+    private final AtomicLong pausedUntil = new AtomicLong(System.nanoTime());
     private volatile boolean running = true;
 
     Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
             Duration retryBackoff) {
+        this(source, pipeline, metrics, concurrency, shutdownTimeout,
+                new RetryPolicy(retryBackoff, Duration.ofMinutes(5), 10), Duration.ofMinutes(15), () -> true);
+    }
+
+    Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
+            RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive) {
         this.source = source;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.concurrency = concurrency;
         this.shutdownTimeout = shutdownTimeout;
-        this.retryBackoff = retryBackoff;
+        this.retries = retries;
+        this.stallTimeout = stallTimeout;
+        this.inferenceAlive = inferenceAlive;
         this.pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "vault-ml-recording");
             t.setDaemon(true);
@@ -58,31 +115,46 @@ final class Worker {
         log.info("Consuming from {} with {} recording(s) in flight at most", source.describe(), concurrency);
         // Polled deliveries wait here for a free slot. The loop keeps polling while every slot is busy, because a
         // Kafka consumer that stops polling is thrown out of its group; the source pauses fetching instead.
-        Deque<Delivery> pending = new ArrayDeque<>();
+        Deque<Work> pending = new ArrayDeque<>();
+        PriorityQueue<Work> delayed = new PriorityQueue<>(Comparator.comparingLong((Work w) -> w.dueAt));
         try {
             while (running && fatal.get() == null) {
-                while (!pending.isEmpty() && permits.tryAcquire()) {
-                    Delivery next = pending.poll();
+                Work back;
+                while ((back = comeBack.poll()) != null) {
+                    delayed.add(back);
+                }
+                long now = System.nanoTime();
+                while (!delayed.isEmpty() && delayed.peek().dueAt - now <= 0) {
+                    pending.addFirst(delayed.poll()); // retries go before new deliveries
+                }
+                while (!pending.isEmpty() && pausedUntil.get() - System.nanoTime() <= 0 && permits.tryAcquire()) {
+                    Work next = pending.poll();
                     metrics.inFlight.incrementAndGet();
+                    processing.put(next, System.nanoTime());
                     pool.execute(() -> process(next));
                 }
-                boolean busy = !pending.isEmpty() || permits.availablePermits() == 0;
+                boolean busy = !pending.isEmpty() || !delayed.isEmpty() || permits.availablePermits() == 0;
                 try {
-                    pending.addAll(source.poll(busy ? Duration.ofMillis(200) : Duration.ofSeconds(1)));
+                    source.poll(busy ? Duration.ofMillis(200) : Duration.ofSeconds(1)).forEach(d -> pending.add(new Work(d)));
                 } catch (RetriableException e) {
                     metrics.retry("source");
-                    log.warn("Event source unavailable: {}; retrying in {} s", e.getMessage(), retryBackoff.toSeconds());
-                    sleep(retryBackoff);
+                    log.warn("Event source unavailable: {}; retrying in {} s", e.getMessage(),
+                            retries.first().toSeconds());
+                    sleep(retries.first());
                     continue;
                 }
-                if (pending.isEmpty() && permits.availablePermits() == concurrency && source.exhausted()) {
+                if (pending.isEmpty() && delayed.isEmpty() && comeBack.isEmpty()
+                        && permits.availablePermits() == concurrency && source.exhausted()) {
                     log.info("Every event of {} has an outcome; stopping", source.describe());
                     break;
                 }
             }
         } finally {
-            pending.forEach(source::retryLater); // polled but never started: give them back
             drain();
+            List<Work> left = new ArrayList<>(pending);
+            left.addAll(delayed);
+            left.addAll(comeBack);
+            left.forEach(w -> source.retryLater(w.delivery)); // polled or waiting, never finished: give them back
             source.close();
         }
         Throwable t = fatal.get();
@@ -93,30 +165,77 @@ final class Worker {
         return 0;
     }
 
-    private void process(Delivery delivery) {
+    private void process(Work work) {
         try {
-            pipeline.handle(delivery);
-            source.complete(delivery);
-        } catch (RetriableException e) {
-            metrics.retry(e.getClass().getSimpleName());
-            log.warn("Transient failure on {}: {}; it will be retried in {} s", delivery.id(), e.getMessage(),
-                    retryBackoff.toSeconds());
-            if (running) {
-                sleep(retryBackoff);
+            if (work.exhausted) {
+                pipeline.deadLetterUnsettled(work.delivery, work.progress, exhaustedReason(work), work.lastFailure);
+            } else {
+                pipeline.handle(work.delivery, work.progress);
             }
-            source.retryLater(delivery);
+            source.complete(work.delivery);
+            lastFinished.set(System.nanoTime());
+        } catch (OutageException e) {
+            if (released(work)) {
+                return;
+            }
+            long until = System.nanoTime() + e.retryAfter().toNanos();
+            if (pausedUntil.getAndAccumulate(until, Math::max) - System.nanoTime() <= 0) {
+                log.warn("Outage: {}; taking no new events for {} s", e.getMessage(), e.retryAfter().toSeconds());
+            }
+            metrics.outage(e.getClass().getSimpleName());
+            work.dueAt = until;
+            comeBack.add(work);
+        } catch (RetriableException e) {
+            if (released(work)) {
+                return;
+            }
+            if (!work.exhausted) {
+                work.lastFailure = e; // the cause the dead letter names, not a failure to write it
+            }
+            work.failures++;
+            int attempts = Math.max(work.failures, work.delivery.attempt());
+            metrics.retry(e.getClass().getSimpleName());
+            if (retries.mayRetry(attempts) && !work.exhausted) {
+                Duration delay = retries.delay(work.failures);
+                log.warn("Transient failure on {} (attempt {} of {}): {}; retrying in {} ms", work.delivery.id(),
+                        attempts, retries.maxAttempts(), e.getMessage(), delay.toMillis());
+                work.dueAt = System.nanoTime() + delay.toNanos();
+            } else {
+                // Exhausted: the next turn writes the dead letters at once; if writing them failed, after a pause.
+                work.dueAt = System.nanoTime() + (work.exhausted ? retries.delay(work.failures).toNanos() : 0);
+                work.exhausted = true;
+            }
+            comeBack.add(work);
+            source.wakeup();
         } catch (Throwable t) {
-            source.retryLater(delivery);
+            source.retryLater(work.delivery);
             if (Thread.currentThread().isInterrupted() && !running) {
-                log.info("Released {} for redelivery at shutdown", delivery.id());
+                log.info("Released {} for redelivery at shutdown", work.delivery.id());
             } else {
                 fatal.compareAndSet(null, t);
                 source.wakeup();
             }
         } finally {
+            processing.remove(work);
             metrics.inFlight.decrementAndGet();
             permits.release();
         }
+    }
+
+    /** At shutdown an interrupted recording is given back rather than counted as a failure. */
+    private boolean released(Work work) {
+        if (!running && Thread.currentThread().isInterrupted()) {
+            source.retryLater(work.delivery);
+            log.info("Released {} for redelivery at shutdown", work.delivery.id());
+            return true;
+        }
+        return false;
+    }
+
+    private String exhaustedReason(Work work) {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - work.firstTry);
+        return "Retries exhausted after " + Math.max(work.failures, work.delivery.attempt()) + " attempts over "
+                + seconds + " s; last cause: " + (work.lastFailure == null ? "unknown" : work.lastFailure.getMessage());
     }
 
     private void drain() {
@@ -141,7 +260,29 @@ final class Worker {
     }
 
     boolean healthy() {
-        return fatal.get() == null;
+        return problems().isEmpty();
+    }
+
+    /** Why the worker is not healthy, one line each; empty when it is. */
+    List<String> problems() {
+        List<String> out = new ArrayList<>();
+        Throwable t = fatal.get();
+        if (t != null) {
+            out.add("fatal error: " + t.getClass().getSimpleName());
+        }
+        if (!inferenceAlive.getAsBoolean()) {
+            out.add("the inference thread is not running");
+        }
+        long now = System.nanoTime();
+        long sinceFinish = now - lastFinished.get();
+        long oldest = processing.values().stream().mapToLong(start -> now - start).max().orElse(0);
+        if (oldest > stallTimeout.toNanos() && sinceFinish > stallTimeout.toNanos()) {
+            out.add("stalled: " + processing.size() + " recording(s) in flight, the oldest for "
+                    + TimeUnit.NANOSECONDS.toSeconds(oldest) + " s, none finished for "
+                    + TimeUnit.NANOSECONDS.toSeconds(sinceFinish) + " s (STALL_TIMEOUT " + stallTimeout.toSeconds()
+                    + " s)");
+        }
+        return out;
     }
 
     private static void sleep(Duration d) {

@@ -16,6 +16,7 @@ import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.kafka.KafkaEventSource;
 import io.vaultml.kafka.KafkaPublisher;
 import io.vaultml.kafka.KafkaSettings;
+import io.vaultml.kerberos.http.KerberosHttp;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.sqs.SqsEventSource;
 import io.vaultml.sqs.SqsPublisher;
@@ -47,12 +48,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
-    private static final long MAX_RECORDING_BYTES = 2L * 1024 * 1024 * 1024 - 1024;
 
     private final Config config;
     private final Metrics metrics = new Metrics();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Worker worker;
+    private InferenceService inference;
     private final OpsServer ops;
     private volatile boolean ready;
 
@@ -66,7 +67,7 @@ public final class WorkerApp implements AutoCloseable {
                 SqsSettings.requireComplete(config);
             }
             int port = config.get(WorkerSettings.METRICS_PORT);
-            this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::healthy, () -> ready);
+            this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::problems, () -> ready);
             if (ops != null) {
                 resources.add(ops);
                 log.info("Serving /metrics, /healthz and /readyz on port {}", ops.port());
@@ -79,13 +80,15 @@ public final class WorkerApp implements AutoCloseable {
             InferenceService inference = InferenceService.forConcurrency(detector,
                     config.get(WorkerSettings.CONCURRENCY), metrics::inferenceBatch);
             resources.add(inference);
+            this.inference = inference;
+            KerberosHttp http = KerberosHttp.from(config);
             EventSource source;
             MediaFetcher fetcher;
             Forwarder results;
             DeadLetterSink deadLetterSink;
             if (system.equals("KAFKA")) {
                 Map<String, Object> kafka = KafkaSettings.common(config);
-                fetcher = KerberosHttpConfig.fetcher(config);
+                fetcher = http.fetcher();
                 KafkaPublisher resultsTopic = new KafkaPublisher(kafka, config.get(KafkaSettings.QUEUE_TARGET),
                         KafkaSettings.clientId(config, "results"), Duration.ofSeconds(30));
                 resources.add(resultsTopic);
@@ -101,7 +104,7 @@ public final class WorkerApp implements AutoCloseable {
                 metrics.consumerLag(events::maxLag);
                 source = events;
             } else if (system.equals("SQS")) {
-                fetcher = KerberosHttpConfig.fetcher(config);
+                fetcher = http.fetcher();
                 SqsPublisher resultsQueue = new SqsPublisher(SqsSettings.client(config),
                         config.get(QueueKeys.QUEUE_TARGET), true);
                 resources.add(resultsQueue);
@@ -126,22 +129,28 @@ public final class WorkerApp implements AutoCloseable {
                 deadLetterSink = deadLetterFile;
                 source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
                         config.get(WorkerSettings.RUN_ONCE));
-                fetcher = new LocalFileFetcher(watch, MAX_RECORDING_BYTES);
+                fetcher = new LocalFileFetcher(watch, KerberosHttpConfig.maxRecordingBytes(config));
             }
             resources.add(source); // closing twice is allowed; this covers a failure before the worker runs
             // Results are published first; forwarding and delete run after, in order, and stop at the first failure.
             List<Forwarder> forwarders = new ArrayList<>();
             forwarders.add(results);
-            forwarders.addAll(KerberosHttpConfig.forwarders(config));
+            forwarders.addAll(http.forwarders());
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
             RecordingProcessor processor = new RecordingProcessor(fetcher,
                     new FfmpegDecoder(VisionConfig.decoderOptions(config)), VisionConfig.sampling(config), inference,
-                    tracker, metrics);
-            Pipeline pipeline = new Pipeline(processor, forwarders,
-                    deadLetterSink, ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT)), metrics);
+                    tracker, metrics, config.get(WorkerSettings.RECORDING_TIMEOUT));
+            ResultFormat format = ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT));
+            String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
+            boolean keepCredentials = credentials.equals("keep") || (credentials.equals("auto") && format == ResultFormat.HUB);
+            Pipeline pipeline = new Pipeline(processor, forwarders, deadLetterSink, format, keepCredentials,
+                    config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics);
+            RetryPolicy retries = new RetryPolicy(config.get(WorkerSettings.RETRY_BACKOFF),
+                    config.get(WorkerSettings.RETRY_BACKOFF_MAX), config.get(WorkerSettings.RETRY_MAX_ATTEMPTS));
             this.worker = new Worker(source, pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
-                    config.get(WorkerSettings.SHUTDOWN_TIMEOUT), config.get(WorkerSettings.RETRY_BACKOFF));
+                    config.get(WorkerSettings.SHUTDOWN_TIMEOUT), retries, config.get(WorkerSettings.STALL_TIMEOUT),
+                    inference::alive);
             log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
                     detector.info().model(), detector.info().device(), results.describe(), deadLetterSink.describe());
             forwarders.stream().skip(1).forEach(f -> log.info("Then: {}", f.describe()));
@@ -190,7 +199,12 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     boolean healthy() {
-        return worker == null || worker.healthy();
+        return problems().isEmpty();
+    }
+
+    /** Why the worker is unhealthy, for {@code /healthz}; empty when it is healthy. */
+    List<String> problems() {
+        return worker == null ? List.of() : worker.problems();
     }
 
     public Config config() {

@@ -68,13 +68,41 @@ public final class WorkerSettings {
                     + "redelivery. Keep it below the pod's terminationGracePeriodSeconds.").build();
     public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.duration("RETRY_BACKOFF")
             .defaultValue(Duration.ofSeconds(5)).group(OPERATIONS)
-            .doc("Pause before a recording that failed with a transient fault is tried again.").build();
+            .doc("Pause before a recording that failed with a transient fault is tried again; it doubles with each "
+                    + "failure (with +-50 % jitter) up to RETRY_BACKOFF_MAX. The worker keeps the event meanwhile, so "
+                    + "a retry never redelivers other events.").build();
+    public static final ConfigKey<Duration> RETRY_BACKOFF_MAX = ConfigKey.duration("RETRY_BACKOFF_MAX")
+            .defaultValue(Duration.ofMinutes(5)).group(OPERATIONS)
+            .doc("The longest pause between two tries of one event.").build();
+    public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = ConfigKey.integer("RETRY_MAX_ATTEMPTS")
+            .defaultValue(8).validator(Validators.between(1, 1000)).group(OPERATIONS)
+            .doc("Tries per event, the first included, before it is dead-lettered with reason 'Retries exhausted' "
+                    + "and the last cause. Tries refused because the configured Vault, Hub or results broker is "
+                    + "down (an outage) are not counted: the worker pauses instead.").build();
+    public static final ConfigKey<Duration> RECORDING_TIMEOUT = ConfigKey.duration("RECORDING_TIMEOUT")
+            .defaultValue(Duration.ofMinutes(10)).group(OPERATIONS)
+            .doc("How long one recording may take from download to tracks; past it the try fails as a transient "
+                    + "fault and is retried.").build();
+    public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.duration("STALL_TIMEOUT")
+            .defaultValue(Duration.ofMinutes(15)).group(OPERATIONS)
+            .doc("/healthz answers 503 when recordings are in flight and none has finished for this long.").build();
+    public static final ConfigKey<Integer> MAX_EVENTS_PER_MESSAGE = ConfigKey.integer("MAX_EVENTS_PER_MESSAGE")
+            .defaultValue(100).validator(Validators.between(1, 10_000)).group(OPERATIONS)
+            .doc("A message that is a JSON array may carry this many events; a longer one is dead-lettered whole. "
+                    + "Each element gets its own outcome.").build();
+    public static final ConfigKey<String> RESULT_CREDENTIALS = ConfigKey.string("RESULT_CREDENTIALS")
+            .defaultValue("auto").validator(Validators.oneOf("auto", "keep", "drop")).group(RESULTS)
+            .doc("Whether published results echo the event's data.storage_access_key, data.storage_secret and "
+                    + "payload.metadata.publickey. auto: kept in the hub format (the Hub pipeline's next stages read "
+                    + "them to reach the recording and its tenant), dropped in the legacy format. Webhooks never get "
+                    + "them.").build();
 
     /** The worker's keys plus decoding and tracking. */
     public static ConfigDef definition() {
         return new ConfigDef().define(QUEUE_SYSTEM, WATCH_DIR, STATE_DIR, RESULTS_FILE,
                 WATCH_INTERVAL, RUN_ONCE, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
-                SHUTDOWN_TIMEOUT, RETRY_BACKOFF)
+                SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
+                STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS)
                 .include(VisionConfig.DECODER_CONFIG)
                 .include(TrackerSettings.CONFIG)
                 .include(KafkaSettings.CONFIG)

@@ -2,23 +2,40 @@ package io.vaultml.kerberos.http;
 
 import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One HTTP exchange with bounded time and size. Connection failures, timeouts, 5xx and 429 become
  * {@link RetriableException}s; other non-2xx answers are returned for the caller to classify. Messages name the
- * operation and recording, never header values (they carry credentials).
+ * operation and recording, never header values (they carry credentials) nor the URL's query (a signed URL's
+ * signature).
+ *
+ * <p>Only absolute {@code http} and {@code https} URLs are called. Redirects are followed by hand, at most
+ * {@value #MAX_REDIRECTS}, and a redirect to another origin (scheme, host or port) drops the credential headers:
+ * a Vault or Hub that redirects elsewhere never hands that place the keys.
+ *
+ * <p>A 2xx body is read into one array: sized from {@code Content-Length} (or the caller's expected size) when
+ * known, so a recording is never held twice while it downloads, and refused before reading when the declared
+ * length is over the limit.
  */
 final class HttpCall {
+    static final int MAX_REDIRECTS = 5;
+    /** Headers that carry credentials: dropped when a redirect leaves the origin. */
+    static final Set<String> CREDENTIAL_HEADERS = Set.of("x-kerberos-storage-accesskey",
+            "x-kerberos-storage-secretaccesskey", "x-kerberos-cloud-key", "authorization");
+
     static {
         // HttpURLConnection silently sends a POST again when a kept-alive connection turns out stale; retries are
         // Resilience's job (counted, backed off, visible), so turn that off unless the user set it.
@@ -27,9 +44,14 @@ final class HttpCall {
         }
     }
 
-    record Response(int status, byte[] body) {
+    /** A status and body; the body is {@code body[0, length)}. */
+    record Response(int status, byte[] body, int length) {
+        Response(int status, byte[] body) {
+            this(status, body, body.length);
+        }
+
         String excerpt() {
-            String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8)
+            String text = new String(body, 0, Math.min(length, 200), StandardCharsets.UTF_8)
                     .replaceAll("\\s+", " ").trim();
             return text.isEmpty() ? "(empty body)" : text;
         }
@@ -37,16 +59,61 @@ final class HttpCall {
         boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /** The body without a copy when the array is exactly filled. */
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(body, 0, length).slice();
+        }
+
+        byte[] bytes() {
+            return length == body.length ? body : Arrays.copyOf(body, length);
+        }
     }
 
-    private final String method;
-    private final URI uri;
+    private String method;
+    private URI uri;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body;
+    private long expectedBytes = -1;
 
     HttpCall(String method, URI uri) {
         this.method = method;
         this.uri = uri;
+    }
+
+    /**
+     * Checks that {@code url} is an absolute http(s) URL with a host before anything is sent there.
+     *
+     * @param what names the URL in the error without quoting it, e.g. {@code "data.storage_uri of cam/1.mp4"}
+     * @throws UnprocessableInputException with {@code stage} when it is not
+     */
+    static URI httpUrl(String url, String what, String stage) {
+        URI parsed;
+        try {
+            parsed = new URI(url);
+        } catch (Exception e) {
+            throw new UnprocessableInputException(stage, what + " is not a valid URL (a space or a character that "
+                    + "must be escaped)");
+        }
+        String scheme = parsed.getScheme();
+        if (scheme == null || !parsed.isAbsolute()) {
+            throw new UnprocessableInputException(stage, what + " is not an absolute URL: it needs http:// or https://");
+        }
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            throw new UnprocessableInputException(stage, what + " has the scheme " + printable(scheme)
+                    + ": only http and https are allowed");
+        }
+        if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+            throw new UnprocessableInputException(stage, what + " has no host");
+        }
+        return parsed;
+    }
+
+    /** scheme://host:port, lower case, with the default port made explicit: what "the same place" means. */
+    static String origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     HttpCall header(String name, String value) {
@@ -62,68 +129,130 @@ final class HttpCall {
         return this;
     }
 
+    /** The size the body is expected to have when the server does not say (chunked), to size the buffer once. */
+    HttpCall expect(long bytes) {
+        this.expectedBytes = bytes;
+        return this;
+    }
+
     /**
      * @param what names the call in errors, e.g. {@code "Vault download of cam/1.mp4"}
      * @param maxBytes a 2xx body larger than this is a permanent error (stage {@code stage})
      */
     Response send(String what, String stage, Duration connectTimeout, Duration readTimeout, long maxBytes) {
-        HttpURLConnection c = null;
-        try {
-            c = (HttpURLConnection) uri.toURL().openConnection();
-            c.setRequestMethod(method);
-            c.setConnectTimeout((int) connectTimeout.toMillis());
-            c.setReadTimeout((int) readTimeout.toMillis());
-            c.setInstanceFollowRedirects(true);
-            c.setUseCaches(false);
-            headers.forEach(c::setRequestProperty);
-            if (body != null) {
-                c.setDoOutput(true);
-                c.setFixedLengthStreamingMode(body.length);
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body);
+        for (int hop = 0; ; hop++) {
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new UnprocessableInputException(stage, what + " failed: only http and https URLs are called");
+            }
+            HttpURLConnection c = null;
+            try {
+                c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setRequestMethod(method);
+                c.setConnectTimeout((int) connectTimeout.toMillis());
+                c.setReadTimeout((int) readTimeout.toMillis());
+                c.setInstanceFollowRedirects(false);
+                c.setUseCaches(false);
+                headers.forEach(c::setRequestProperty);
+                if (body != null) {
+                    c.setDoOutput(true);
+                    c.setFixedLengthStreamingMode(body.length);
+                    try (OutputStream out = c.getOutputStream()) {
+                        out.write(body);
+                    }
                 }
-            }
-            int status = c.getResponseCode();
-            if (status >= 500 || status == 429 || status == 408) {
-                throw new RetriableException(what + " failed: HTTP " + status + " " + excerpt(c.getErrorStream()));
-            }
-            if (status >= 200 && status < 300) {
-                long declared = c.getContentLengthLong();
-                if (declared > maxBytes) {
-                    throw new UnprocessableInputException(stage, what + " failed: the response is " + declared
-                            + " bytes, more than the allowed " + maxBytes);
+                int status = c.getResponseCode();
+                if (isRedirect(status) && c.getHeaderField("Location") != null) {
+                    if (hop >= MAX_REDIRECTS) {
+                        throw new UnprocessableInputException(stage, what + " failed: more than " + MAX_REDIRECTS
+                                + " redirects");
+                    }
+                    follow(status, c.getHeaderField("Location"), what, stage);
+                    continue;
                 }
-                try (InputStream in = c.getInputStream()) {
-                    return new Response(status, readLimited(in, maxBytes, what, stage));
+                if (status >= 500 || status == 429 || status == 408) {
+                    throw new RetriableException(what + " failed: HTTP " + status + " " + excerpt(c.getErrorStream()));
                 }
-            }
-            try (InputStream err = c.getErrorStream()) {
-                return new Response(status, err == null ? new byte[0] : err.readNBytes(4096)); // an excerpt is enough
-            }
-        } catch (IOException e) {
-            throw new RetriableException(what + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
-        } finally {
-            if (c != null) {
-                c.disconnect();
+                if (status >= 200 && status < 300) {
+                    long declared = c.getContentLengthLong();
+                    if (declared > maxBytes) {
+                        throw new UnprocessableInputException(stage, what + " failed: the response is " + declared
+                                + " bytes, more than the allowed " + maxBytes);
+                    }
+                    try (InputStream in = c.getInputStream()) {
+                        return readLimited(status, in, declared >= 0 ? declared : expectedBytes, maxBytes, what, stage);
+                    }
+                }
+                try (InputStream err = c.getErrorStream()) {
+                    return new Response(status, err == null ? new byte[0] : err.readNBytes(4096)); // an excerpt is enough
+                }
+            } catch (IOException e) {
+                throw new RetriableException(what + " failed: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + withoutQuery(e.getMessage())), e);
+            } catch (IllegalArgumentException e) {
+                // URL.openConnection and friends reject what URI accepted (an odd host, a bad port).
+                throw new UnprocessableInputException(stage, what + " failed: the URL cannot be called ("
+                        + e.getClass().getSimpleName() + ")");
+            } finally {
+                if (c != null) {
+                    c.disconnect();
+                }
             }
         }
     }
 
-    private static byte[] readLimited(InputStream in, long max, String what, String stage) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            total += n;
-            if (total > max) {
-                throw new UnprocessableInputException(stage, what + " failed: the response exceeds the allowed "
-                        + max + " bytes");
-            }
-            out.write(buffer, 0, n);
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private void follow(int status, String location, String what, String stage) {
+        URI next;
+        try {
+            next = uri.resolve(new URI(location));
+        } catch (Exception e) {
+            throw new UnprocessableInputException(stage, what + " failed: the server redirected to an invalid URL");
         }
-        return out.toByteArray();
+        next = httpUrl(next.toString(), what + ": the redirect target", stage);
+        if (!origin(next).equals(origin(uri))) {
+            headers.keySet().removeIf(h -> CREDENTIAL_HEADERS.contains(h.toLowerCase(Locale.ROOT)));
+        }
+        if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
+            method = "GET";
+            body = null;
+            headers.remove("Content-Type");
+        }
+        uri = next;
+    }
+
+    /** Exceptions of the JDK's HTTP client may quote the URL; its query can be a signature. */
+    private static String withoutQuery(String message) {
+        return message.replaceAll("\\?\\S*", "?...");
+    }
+
+    private static Response readLimited(int status, InputStream in, long expected, long max, String what,
+            String stage) throws IOException {
+        // One more byte than allowed tells "over the limit" from "exactly at it".
+        int cap = (int) (Math.min(max, Integer.MAX_VALUE - 9) + 1);
+        byte[] buffer = new byte[expected >= 0 ? (int) Math.min(expected + 1, cap) : Math.min(64 * 1024, cap)];
+        int length = 0;
+        while (true) {
+            if (length == buffer.length) {
+                if (length >= cap) {
+                    break;
+                }
+                // Unknown or wrong length: grow. Only this path copies, and only while the size is not known.
+                buffer = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, cap));
+            }
+            int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0) {
+                break;
+            }
+            length += n;
+        }
+        if (length > max) {
+            throw new UnprocessableInputException(stage, what + " failed: the response exceeds the allowed "
+                    + max + " bytes");
+        }
+        return new Response(status, buffer, length);
     }
 
     private static String excerpt(InputStream err) {
@@ -135,5 +264,10 @@ final class HttpCall {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 20 ? s.substring(0, 20) + "..." : s;
+        return cut.replaceAll("[^A-Za-z0-9+.-]", "?");
     }
 }

@@ -3,6 +3,7 @@ package io.vaultml.kerberos.http;
 import io.vaultml.api.ResultMessage;
 import io.vaultml.api.Secret;
 import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.kerberos.KerberosResults;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.time.Duration;
 /**
  * {@code FORWARDING_METADATA}: when a result has at least {@code threshold} objects of interest, posts it to
  * Kerberos Hub's ingress, {@code POST {hub}/queue} with body {@code {"message": <result>}} and header
- * {@code X-Kerberos-Cloud-Key}: the configured key, else the event's {@code payload.metadata.publickey}.
+ * {@code X-Kerberos-Cloud-Key}: the configured key, else the event's {@code payload.metadata.publickey}. The
+ * Vault storage credentials a Hub dispatch carried ({@code data.storage_access_key}, {@code data.storage_secret})
+ * are left out of the body; the {@code publickey} stays, since it is the Hub tenant's own key.
  */
 public final class HubMetadataForwarder extends ThresholdForwarder {
     private final String hubUrl;
@@ -33,9 +36,10 @@ public final class HubMetadataForwarder extends ThresholdForwarder {
                         "Hub metadata forwarding of " + key + ": no HUB_KEY configured and the event has no publickey"));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("{\"message\":".getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(message.body());
+        body.writeBytes(KerberosResults.withoutCredentials(message.body(), true));
         body.writeBytes("}".getBytes(StandardCharsets.UTF_8));
-        call("Hub metadata forwarding of " + key, () -> new HttpCall("POST", URI.create(hubUrl + "/queue"))
+        URI queue = URI.create(hubUrl + "/queue");
+        call("Hub metadata forwarding of " + key, HttpCall.origin(queue), true, () -> new HttpCall("POST", queue)
                 .header("X-Kerberos-Cloud-Key", cloudKey.reveal()).body(body.toByteArray()));
     }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Settings of the Vault fetcher, the forwarders and delete, with their original vault-ml names. */
 public final class KerberosHttpConfig {
@@ -33,12 +34,23 @@ public final class KerberosHttpConfig {
             .defaultValue(Duration.ofSeconds(60)).group(VAULT)
             .doc("Connect and read timeout of each Vault or Hub call.").build();
     public static final ConfigKey<Long> VAULT_MAX_RECORDING_BYTES = ConfigKey.longKey("VAULT_MAX_RECORDING_BYTES")
-            .defaultValue(1L << 30).validator(Validators.atLeast(1L)).group(VAULT)
-            .doc("Larger recordings are dead-lettered instead of downloaded.").build();
+            .defaultValue(0L).validator(Validators.atLeast(0L)).group(VAULT)
+            .doc("Larger recordings are dead-lettered instead of downloaded (refused before the download when the "
+                    + "event's payload.fileSize or the Content-Length says so). 0: an eighth of the JVM's maximum "
+                    + "heap, at most 1 GiB, so CONCURRENCY downloads cannot exhaust the heap.").build();
+    public static final ConfigKey<String> VAULT_ALLOWED_HOSTS = ConfigKey.string("VAULT_ALLOWED_HOSTS").group(VAULT)
+            .doc("Comma-separated host names, besides VAULT_API_URL's, that may receive the configured Vault keys "
+                    + "when an event's data.storage_uri points there. An event naming any other host must bring its "
+                    + "own data.storage_access_key and data.storage_secret, or it is dead-lettered.").build();
     public static final ConfigKey<Integer> VAULT_RETRIES = ConfigKey.integer("VAULT_RETRIES").defaultValue(3)
             .validator(Validators.between(1, 20)).group(VAULT)
             .doc("Tries per Vault or Hub call for connection errors, timeouts, 429 and 5xx (exponential backoff "
-                    + "with jitter). After an outage trips the circuit breaker, calls pause for 30 s.").build();
+                    + "with jitter). Each endpoint has a circuit breaker; after an outage trips it, calls pause for "
+                    + "VAULT_CIRCUIT_OPEN.").build();
+    public static final ConfigKey<Duration> VAULT_CIRCUIT_OPEN = ConfigKey.duration("VAULT_CIRCUIT_OPEN")
+            .defaultValue(Duration.ofSeconds(30)).group(VAULT)
+            .doc("How long an endpoint's circuit breaker stays open after repeated failures before one trial call. "
+                    + "While the configured Vault's or Hub's is open, the worker takes no new events.").build();
 
     public static final ConfigKey<Boolean> FORWARDING_MEDIA = ConfigKey.bool("FORWARDING_MEDIA").defaultValue(false)
             .group(FORWARDING).doc("If the object threshold is reached, forward the media to a remote Kerberos Vault "
@@ -67,7 +79,8 @@ public final class KerberosHttpConfig {
             .doc("HMAC-SHA256 key: the body's signature is sent as X-VaultML-Signature: sha256=<hex>.").build();
 
     public static final ConfigDef CONFIG = new ConfigDef().define(VAULT_API_URL, VAULT_ACCESS_KEY, VAULT_SECRET_KEY,
-            VAULT_DOWNLOAD, VAULT_TIMEOUT, VAULT_MAX_RECORDING_BYTES, VAULT_RETRIES, FORWARDING_MEDIA,
+            VAULT_DOWNLOAD, VAULT_TIMEOUT, VAULT_MAX_RECORDING_BYTES, VAULT_ALLOWED_HOSTS, VAULT_RETRIES,
+            VAULT_CIRCUIT_OPEN, FORWARDING_MEDIA,
             FORWARDING_METADATA, FORWARDING_OBJECT_THRESHOLD, REMOVE_AFTER_PROCESSED, HUB_API_URL, HUB_KEY,
             WEBHOOK_URL, WEBHOOK_TOKEN, WEBHOOK_SECRET);
 
@@ -86,54 +99,31 @@ public final class KerberosHttpConfig {
         if (!missing.isEmpty()) {
             throw new ConfigException(missing.stream().map(m -> m + " is required for " + purpose).toList());
         }
-        return new VaultEndpoint(c.get(VAULT_API_URL), c.get(VAULT_ACCESS_KEY), c.get(VAULT_SECRET_KEY));
+        return new VaultEndpoint(c.get(VAULT_API_URL), c.get(VAULT_ACCESS_KEY), c.get(VAULT_SECRET_KEY))
+                .trusting(allowedHosts(c));
     }
 
+    static Set<String> allowedHosts(Config c) {
+        return c.find(VAULT_ALLOWED_HOSTS).map(v -> Set.of(v.split(","))).orElse(Set.of());
+    }
+
+    /** {@code VAULT_MAX_RECORDING_BYTES}, with 0 resolved against this JVM's heap. */
+    public static long maxRecordingBytes(Config c) {
+        long configured = c.get(VAULT_MAX_RECORDING_BYTES);
+        return configured > 0 ? configured : Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    static Resilience resilience(Config c, String name) {
+        return new Resilience(name, c.get(VAULT_RETRIES), Duration.ofMillis(500), c.get(VAULT_CIRCUIT_OPEN));
+    }
+
+    /** A fetcher with its own breakers; {@link KerberosHttp} shares them with the forwarders. */
     public static VaultMediaFetcher fetcher(Config c) {
-        return new VaultMediaFetcher(vault(c, "downloading recordings"),
-                c.get(VAULT_DOWNLOAD).equals("blob") ? VaultMediaFetcher.Mode.BLOB : VaultMediaFetcher.Mode.SIGNED_URL,
-                c.get(VAULT_TIMEOUT), c.get(VAULT_TIMEOUT), c.get(VAULT_MAX_RECORDING_BYTES),
-                new Resilience("vault", c.get(VAULT_RETRIES), Duration.ofMillis(500), Duration.ofSeconds(30)));
+        return KerberosHttp.from(c).fetcher();
     }
 
-    /**
-     * The forwarders the settings ask for, in the order they must run: media, metadata, webhook, and delete last
-     * (it runs only when everything before it succeeded).
-     */
+    /** Forwarders with their own breakers; {@link KerberosHttp} shares them with the fetcher. */
     public static List<Forwarder> forwarders(Config c) {
-        List<Forwarder> out = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        int threshold = c.get(FORWARDING_OBJECT_THRESHOLD);
-        Duration timeout = c.get(VAULT_TIMEOUT);
-        Resilience vault = new Resilience("vault", c.get(VAULT_RETRIES), Duration.ofMillis(500), Duration.ofSeconds(30));
-        VaultEndpoint endpoint = null;
-        if (c.get(FORWARDING_MEDIA) || c.get(REMOVE_AFTER_PROCESSED)) {
-            try {
-                endpoint = vault(c, c.get(FORWARDING_MEDIA) ? "FORWARDING_MEDIA" : "REMOVE_AFTER_PROCESSED");
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (c.get(FORWARDING_MEDIA) && endpoint != null) {
-            out.add(new VaultMediaForwarder(endpoint, threshold, timeout, vault));
-        }
-        if (c.get(FORWARDING_METADATA)) {
-            if (c.find(HUB_API_URL).isEmpty()) {
-                problems.add("HUB_API_URL is required for FORWARDING_METADATA");
-            } else {
-                out.add(new HubMetadataForwarder(c.get(HUB_API_URL), c.find(HUB_KEY).orElse(null), threshold, timeout,
-                        new Resilience("hub", c.get(VAULT_RETRIES), Duration.ofMillis(500), Duration.ofSeconds(30))));
-            }
-        }
-        c.find(WEBHOOK_URL).ifPresent(url -> out.add(new WebhookForwarder(URI.create(url), c.find(WEBHOOK_TOKEN).orElse(null),
-                c.find(WEBHOOK_SECRET).orElse(null), threshold, timeout,
-                new Resilience("webhook", c.get(VAULT_RETRIES), Duration.ofMillis(500), Duration.ofSeconds(30)))));
-        if (c.get(REMOVE_AFTER_PROCESSED) && endpoint != null) {
-            out.add(new VaultRemover(endpoint, timeout, vault));
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return out;
+        return KerberosHttp.from(c).forwarders();
     }
 }

@@ -31,9 +31,13 @@ abstract class ThresholdForwarder implements Forwarder {
 
     abstract void send(ResultMessage message);
 
-    /** Runs the call with retries; a non-2xx answer is an {@link UnprocessableInputException} naming {@code what}. */
-    void call(String what, Supplier<HttpCall> call) {
-        HttpCall.Response r = resilience.call(() -> call.get().send(what, "forward", timeout, timeout, 1 << 16));
+    /**
+     * Runs the call with retries through the breaker of {@code origin}; a non-2xx answer is an
+     * {@link UnprocessableInputException} naming {@code what}.
+     */
+    void call(String what, String origin, boolean configured, Supplier<HttpCall> call) {
+        HttpCall.Response r = resilience.call(origin, configured,
+                () -> call.get().send(what, "forward", timeout, timeout, 1 << 16));
         if (!r.ok()) {
             throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
         }

@@ -2,6 +2,7 @@ package io.vaultml.kerberos.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vaultml.api.AlreadyHandledException;
 import io.vaultml.api.Media;
 import io.vaultml.api.MediaFetcher;
 import io.vaultml.api.RecordingEvent;
@@ -23,7 +24,13 @@ import java.time.Duration;
  * 401, 403, 404 and other 4xx answers are permanent ({@link UnprocessableInputException}, stage {@code fetch},
  * with the status and an excerpt of the body); connection errors, timeouts, 429 and 5xx are retried and then
  * reported as {@link io.vaultml.api.RetriableException}. A recording larger than the limit, or whose length
- * differs from the event's {@code payload.fileSize}, is permanent.
+ * differs from the event's {@code payload.fileSize}, is permanent; one whose event declares a size over the limit
+ * is refused before anything is downloaded. A 404 for a recording this process removed itself
+ * ({@link RemovedRecordings}) is an {@link AlreadyHandledException}: the event is a redelivery of one that has its
+ * result.
+ *
+ * <p>Per-event storage overrides go through {@link VaultEndpoint#forEvent}, which decides where the configured
+ * keys may go; the signed URL Vault returns must be an absolute http(s) URL and is called without any credential.
  */
 public final class VaultMediaFetcher implements MediaFetcher {
     static final String STAGE = "fetch";
@@ -40,9 +47,16 @@ public final class VaultMediaFetcher implements MediaFetcher {
     private final Duration readTimeout;
     private final long maxBytes;
     private final Resilience resilience;
+    private final RemovedRecordings removed;
 
     public VaultMediaFetcher(VaultEndpoint endpoint, Mode mode, Duration connectTimeout, Duration readTimeout,
             long maxBytes, Resilience resilience) {
+        this(endpoint, mode, connectTimeout, readTimeout, maxBytes, resilience, new RemovedRecordings(0));
+    }
+
+    public VaultMediaFetcher(VaultEndpoint endpoint, Mode mode, Duration connectTimeout, Duration readTimeout,
+            long maxBytes, Resilience resilience, RemovedRecordings removed) {
+        this.removed = removed;
         this.endpoint = endpoint;
         this.mode = mode;
         this.connectTimeout = connectTimeout;
@@ -53,29 +67,34 @@ public final class VaultMediaFetcher implements MediaFetcher {
 
     @Override
     public Media fetch(RecordingEvent event) {
+        if (event.fileSize() > maxBytes) {
+            throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " is " + event.fileSize()
+                    + " bytes (payload.fileSize), more than the allowed " + maxBytes + " (VAULT_MAX_RECORDING_BYTES)");
+        }
         VaultEndpoint target = endpoint.forEvent(event);
-        byte[] bytes = resilience.call(() -> mode == Mode.BLOB ? blob(target, event) : signed(target, event));
-        if (event.fileSize() >= 0 && bytes.length != event.fileSize()) {
-            throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " from Vault is " + bytes.length
+        HttpCall.Response r = resilience.call(target.origin(), target.configured(),
+                () -> mode == Mode.BLOB ? blob(target, event) : signed(target, event));
+        if (event.fileSize() >= 0 && r.length() != event.fileSize()) {
+            throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " from Vault is " + r.length()
                     + " bytes but the event says payload.fileSize " + event.fileSize());
         }
-        return new Media(event.key(), ByteBuffer.wrap(bytes), "video/mp4");
+        return new Media(event.key(), r.buffer(), "video/mp4");
     }
 
-    private byte[] blob(VaultEndpoint target, RecordingEvent event) {
+    private HttpCall.Response blob(VaultEndpoint target, RecordingEvent event) {
         String what = "Vault download of " + event.key();
-        HttpCall.Response r = target.call("GET", "/storage/blob", event, true)
+        HttpCall.Response r = target.call("GET", "/storage/blob", event, true).expect(event.fileSize())
                 .send(what, STAGE, connectTimeout, readTimeout, maxBytes);
-        return ok(r, what);
+        return ok(r, what, event);
     }
 
-    private byte[] signed(VaultEndpoint target, RecordingEvent event) {
+    private HttpCall.Response signed(VaultEndpoint target, RecordingEvent event) {
         String what = "Vault signed URL for " + event.key();
         HttpCall.Response r = target.call("GET", "/storage", event, true)
                 .header("Content-Type", "application/json").send(what, STAGE, connectTimeout, readTimeout, 1 << 20);
         String url;
         try {
-            JsonNode data = JSON.readTree(ok(r, what)).get("data");
+            JsonNode data = JSON.readTree(ok(r, what, event).bytes()).get("data");
             url = data == null || !data.isTextual() || data.asText().isBlank() ? null : data.asText();
         } catch (IOException e) {
             url = null;
@@ -84,15 +103,25 @@ public final class VaultMediaFetcher implements MediaFetcher {
             throw new UnprocessableInputException(STAGE, what + ": Vault answered " + r.status()
                     + " without a URL in data");
         }
+        // Never quote the URL: its query is the signature.
+        URI signedUrl = HttpCall.httpUrl(url, "The signed URL Vault returned for " + event.key(), STAGE);
         String download = "download of " + event.key() + " from its signed URL";
-        return ok(new HttpCall("GET", URI.create(url)).send(download, STAGE, connectTimeout, readTimeout, maxBytes),
-                download);
+        return ok(new HttpCall("GET", signedUrl).expect(event.fileSize())
+                .send(download, STAGE, connectTimeout, readTimeout, maxBytes), download, event);
     }
 
-    private static byte[] ok(HttpCall.Response r, String what) {
+    private HttpCall.Response ok(HttpCall.Response r, String what, RecordingEvent event) {
+        if (r.status() == 404 && removed.contains(event.key())) {
+            throw new AlreadyHandledException("Recording " + event.key() + " was already analysed, published and "
+                    + "removed from Vault by this worker; the event is a redelivery");
+        }
+        return ok(r, what);
+    }
+
+    private static HttpCall.Response ok(HttpCall.Response r, String what) {
         if (!r.ok()) {
             throw new UnprocessableInputException(STAGE, what + " failed: HTTP " + r.status() + " " + r.excerpt());
         }
-        return r.body();
+        return r;
     }
 }

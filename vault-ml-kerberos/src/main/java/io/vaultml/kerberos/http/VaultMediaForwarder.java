@@ -21,7 +21,8 @@ public final class VaultMediaForwarder extends ThresholdForwarder {
     @Override
     void send(ResultMessage message) {
         RecordingEvent event = message.result().event();
-        call("Vault media forwarding of " + event.key(), () -> endpoint.forEvent(event)
+        VaultEndpoint target = endpoint.forEvent(event);
+        call("Vault media forwarding of " + event.key(), target.origin(), target.configured(), () -> target
                 .call("POST", "/storage/forward/media", event, false).header("Content-Type", "application/json"));
     }
 

@@ -16,8 +16,15 @@ public final class VaultRemover implements Forwarder {
     private final VaultEndpoint endpoint;
     private final Duration timeout;
     private final Resilience resilience;
+    private final RemovedRecordings removed;
 
     public VaultRemover(VaultEndpoint endpoint, Duration timeout, Resilience resilience) {
+        this(endpoint, timeout, resilience, new RemovedRecordings(0));
+    }
+
+    /** @param removed where each removed recording is remembered, for the fetcher to recognise a redelivery */
+    public VaultRemover(VaultEndpoint endpoint, Duration timeout, Resilience resilience, RemovedRecordings removed) {
+        this.removed = removed;
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.resilience = resilience;
@@ -27,11 +34,13 @@ public final class VaultRemover implements Forwarder {
     public void forward(ResultMessage message) {
         RecordingEvent event = message.result().event();
         String what = "Vault delete of " + event.key();
-        HttpCall.Response r = resilience.call(() -> endpoint.forEvent(event).call("DELETE", "/storage", event, true)
-                .send(what, "forward", timeout, timeout, 1 << 16));
+        VaultEndpoint target = endpoint.forEvent(event);
+        HttpCall.Response r = resilience.call(target.origin(), target.configured(),
+                () -> target.call("DELETE", "/storage", event, true).send(what, "forward", timeout, timeout, 1 << 16));
         if (!r.ok() && r.status() != 404) {
             throw new UnprocessableInputException("forward", what + " failed: HTTP " + r.status() + " " + r.excerpt());
         }
+        removed.add(event.key());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.vaultml.kerberos.http;
 
 import io.vaultml.api.ResultMessage;
 import io.vaultml.api.Secret;
+import io.vaultml.kerberos.KerberosResults;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Posts results with at least {@code threshold} objects of interest to any URL, for alerting integrations. With a
  * bearer token it sends {@code Authorization: Bearer ...}; with an HMAC secret it signs the exact body:
  * {@code X-VaultML-Signature: sha256=<hex HMAC-SHA256>}, so the receiver can verify origin and integrity.
- * {@code X-VaultML-Key} carries the recording key for deduplication.
+ * {@code X-VaultML-Key} carries the recording key for deduplication. The body never carries the event's Vault
+ * storage credentials nor its Hub {@code publickey}.
  */
 public final class WebhookForwarder extends ThresholdForwarder {
     private final URI url;
@@ -31,8 +33,9 @@ public final class WebhookForwarder extends ThresholdForwarder {
 
     @Override
     void send(ResultMessage message) {
-        byte[] body = message.body();
-        call("webhook for " + message.key(), () -> new HttpCall("POST", url).body(body)
+        // A third party: never the storage credentials or the Hub publickey, whatever the result topic carries.
+        byte[] body = KerberosResults.withoutCredentials(message.body(), false);
+        call("webhook for " + message.key(), HttpCall.origin(url), true, () -> new HttpCall("POST", url).body(body)
                 .header("Authorization", bearer == null ? null : "Bearer " + bearer.reveal())
                 .header("X-VaultML-Signature", hmacSecret == null ? null : "sha256=" + sign(body))
                 .header("X-VaultML-Key", message.key()));

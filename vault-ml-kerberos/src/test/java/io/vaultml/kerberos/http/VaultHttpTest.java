@@ -163,12 +163,126 @@ class VaultHttpTest {
     }
 
     @Test
-    void aUriOverrideSendsThatRecordingToAnotherVault(WireMockRuntimeInfo wm) {
+    void aUriOverrideToAnotherHostMustBringItsOwnKeys(WireMockRuntimeInfo wm) {
         stubFor(get("/other/storage/blob").willReturn(ok().withBody(MP4)));
-        new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:1/unreachable", ACCESS, Secret.of(SECRET)),
-                VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20, fast())
-                .fetch(event("c.mp4", -1, "\"data\":{\"storage_uri\":\"" + wm.getHttpBaseUrl() + "/other\"},"));
-        verify(1, getRequestedFor(urlEqualTo("/other/storage/blob")));
+        // The configured Vault is 127.0.0.1:1; the override names localhost:<port>, another host.
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:1/unreachable", ACCESS,
+                Secret.of(SECRET)), VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20, fast());
+        String foreign = "http://localhost:" + wm.getHttpPort() + "/other";
+        UnprocessableInputException e = expect(UnprocessableInputException.class, () -> fetcher.fetch(
+                event("c.mp4", -1, "\"data\":{\"storage_uri\":\"" + foreign + "\"},")));
+        assertEquals("fetch", e.stage());
+        assertTrue(e.getMessage().startsWith("Recording c.mp4: data.storage_uri names host localhost, which is neither "
+                + "the configured Vault (VAULT_API_URL) nor in VAULT_ALLOWED_HOSTS"), e.getMessage());
+        assertEquals(0, wm.getWireMock().getServeEvents().size(), "nothing was sent to the foreign host");
+
+        fetcher.fetch(event("d.mp4", -1, "\"data\":{\"storage_uri\":\"" + foreign + "\",\"storage_access_key\":"
+                + "\"AK-override-1\",\"storage_secret\":\"SK-override-1\"},"));
+        verify(1, getRequestedFor(urlEqualTo("/other/storage/blob"))
+                .withHeader("X-Kerberos-Storage-AccessKey", equalTo("AK-override-1"))
+                .withHeader("X-Kerberos-Storage-SecretAccessKey", equalTo("SK-override-1")));
+        for (var served : wm.getWireMock().getServeEvents()) {
+            assertFalse(served.getRequest().getHeaders().all().toString().contains(SECRET), "configured key sent");
+        }
+    }
+
+    @Test
+    void anAllowedHostReceivesTheConfiguredKeys(WireMockRuntimeInfo wm) {
+        stubFor(get("/other/storage/blob").willReturn(ok().withBody(MP4)));
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:1/unreachable", ACCESS,
+                Secret.of(SECRET)).trusting(java.util.Set.of("LocalHost")), VaultMediaFetcher.Mode.BLOB, T, T,
+                1 << 20, fast());
+        fetcher.fetch(event("c.mp4", -1, "\"data\":{\"storage_uri\":\"http://localhost:" + wm.getHttpPort()
+                + "/other\"},"));
+        verify(1, getRequestedFor(urlEqualTo("/other/storage/blob"))
+                .withHeader("X-Kerberos-Storage-SecretAccessKey", equalTo(SECRET)));
+    }
+
+    @Test
+    void hostileStorageUrisAreRejectedNamingTheField(WireMockRuntimeInfo wm) {
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(endpoint(wm), VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20,
+                fast());
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("vault-lb/api", "is not an absolute URL: it needs http:// or https://");
+        expected.put("file:///etc/passwd", "has the scheme file: only http and https are allowed");
+        expected.put("ftp://vault/api", "has the scheme ftp: only http and https are allowed");
+        expected.put("http://vault lb/api", "is not a valid URL (a space or a character that must be escaped)");
+        expected.put("http:///api", "has no host");
+        expected.forEach((uri, problem) -> {
+            UnprocessableInputException e = expect(UnprocessableInputException.class, () -> fetcher.fetch(
+                    event("h.mp4", -1, "\"data\":{\"storage_uri\":\"" + uri + "\"},")));
+            assertEquals("Recording h.mp4: data.storage_uri " + problem, e.getMessage());
+        });
+        assertEquals(0, wm.getWireMock().getServeEvents().size());
+    }
+
+    @Test
+    void aRedirectToAnotherOriginLosesTheCredentials(WireMockRuntimeInfo wm) {
+        String elsewhere = "http://localhost:" + wm.getHttpPort() + "/elsewhere/x.mp4";
+        stubFor(get("/api/storage/blob").willReturn(aResponse().withStatus(302).withHeader("Location", elsewhere)));
+        stubFor(get("/elsewhere/x.mp4").willReturn(ok().withBody(MP4)));
+        var media = new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:" + wm.getHttpPort() + "/api", ACCESS,
+                Secret.of(SECRET)), VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20, fast()).fetch(event("x.mp4", -1, ""));
+        assertEquals(MP4.length, media.size());
+        verify(1, getRequestedFor(urlEqualTo("/elsewhere/x.mp4"))
+                .withHeader("X-Kerberos-Storage-SecretAccessKey", absent())
+                .withHeader("X-Kerberos-Storage-AccessKey", absent()));
+    }
+
+    @Test
+    void aSignedUrlThatIsNotHttpIsRefusedWithoutQuotingIt(WireMockRuntimeInfo wm) {
+        stubFor(get("/api/storage").willReturn(okJson("{\"data\":\"file:///bucket/x.mp4?X-Amz-Signature=s3cr3tsig\"}")));
+        UnprocessableInputException e = expect(UnprocessableInputException.class, () -> new VaultMediaFetcher(
+                endpoint(wm), VaultMediaFetcher.Mode.SIGNED_URL, T, T, 1 << 20, fast()).fetch(event("x.mp4", -1, "")));
+        assertEquals("The signed URL Vault returned for x.mp4 has the scheme file: only http and https are allowed",
+                e.getMessage());
+        stubFor(get("/api/storage").willReturn(okJson("{\"data\":\"http://b/x y.mp4?X-Amz-Signature=s3cr3tsig\"}")));
+        e = expect(UnprocessableInputException.class, () -> new VaultMediaFetcher(
+                endpoint(wm), VaultMediaFetcher.Mode.SIGNED_URL, T, T, 1 << 20, fast()).fetch(event("x.mp4", -1, "")));
+        assertFalse(e.getMessage().contains("s3cr3tsig"), e.getMessage());
+    }
+
+    @Test
+    void aDeclaredSizeOverTheLimitIsRefusedBeforeDownloading(WireMockRuntimeInfo wm) {
+        stubFor(get("/api/storage/blob").willReturn(ok().withBody(MP4)));
+        UnprocessableInputException e = expect(UnprocessableInputException.class, () -> new VaultMediaFetcher(
+                endpoint(wm), VaultMediaFetcher.Mode.BLOB, T, T, 10, fast()).fetch(event("big.mp4", 5_000_000_000L, "")));
+        assertEquals("Recording big.mp4 is 5000000000 bytes (payload.fileSize), more than the allowed 10 "
+                + "(VAULT_MAX_RECORDING_BYTES)", e.getMessage());
+        assertEquals(0, wm.getWireMock().getServeEvents().size());
+    }
+
+    @Test
+    void aForeignHostsFailuresDoNotOpenTheConfiguredVaultsBreaker(WireMockRuntimeInfo wm) {
+        stubFor(get("/api/storage/blob").willReturn(ok().withBody(MP4)));
+        Resilience resilience = fast();
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(endpoint(wm), VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20,
+                resilience);
+        for (int i = 0; i < 4; i++) {
+            expect(RetriableException.class, () -> fetcher.fetch(event("f.mp4", -1, "\"data\":{\"storage_uri\":"
+                    + "\"http://127.0.0.1:1/api\",\"storage_access_key\":\"a\",\"storage_secret\":\"b\"},")));
+        }
+        assertEquals(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN,
+                resilience.state("http://127.0.0.1:1"));
+        RetriableException open = expect(RetriableException.class, () -> fetcher.fetch(event("f.mp4", -1,
+                "\"data\":{\"storage_uri\":\"http://127.0.0.1:1/api\",\"storage_access_key\":\"a\","
+                + "\"storage_secret\":\"b\"},")));
+        assertFalse(open instanceof io.vaultml.api.OutageException, "another host's breaker is no outage");
+        assertEquals(MP4.length, fetcher.fetch(event("good.mp4", -1, "")).size(), "the configured Vault still works");
+    }
+
+    @Test
+    void aRedeliveryOfARemovedRecordingIsRecognised(WireMockRuntimeInfo wm) {
+        stubFor(delete("/api/storage").willReturn(ok()));
+        stubFor(get("/api/storage/blob").willReturn(aResponse().withStatus(404).withBody("not found")));
+        RemovedRecordings removed = new RemovedRecordings(10);
+        new VaultRemover(endpoint(wm), T, fast(), removed).forward(result(event("done.mp4", -1, ""), 1));
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(endpoint(wm), VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20,
+                fast(), removed);
+        expect(io.vaultml.api.AlreadyHandledException.class, () -> fetcher.fetch(event("done.mp4", -1, "")));
+        UnprocessableInputException other = expect(UnprocessableInputException.class,
+                () -> fetcher.fetch(event("never.mp4", -1, "")));
+        assertEquals("Vault download of never.mp4 failed: HTTP 404 not found", other.getMessage());
     }
 
     @Test
@@ -238,10 +352,14 @@ class VaultHttpTest {
             expect(RetriableException.class, () -> fetcher.fetch(event("o" + n + ".mp4", -1, "")));
         }
         int calls = wm.getWireMock().getServeEvents().size();
-        RetriableException open = expect(RetriableException.class, () -> fetcher.fetch(event("o9.mp4", -1, "")));
-        assertEquals("Circuit breaker 'vault' is OPEN after repeated failures; calls pause for a while", open.getMessage());
+        io.vaultml.api.OutageException open = expect(io.vaultml.api.OutageException.class,
+                () -> fetcher.fetch(event("o9.mp4", -1, "")));
+        assertEquals("The vault at http://localhost:" + wm.getHttpPort() + " failed repeatedly (circuit breaker OPEN); "
+                + "calls pause for up to 30 s", open.getMessage());
+        assertEquals(Duration.ofSeconds(30), open.retryAfter());
         assertEquals(calls, wm.getWireMock().getServeEvents().size(), "an open breaker sends nothing");
-        assertEquals(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN, resilience.state());
+        assertEquals(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN,
+                resilience.state("http://localhost:" + wm.getHttpPort()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +20,22 @@ public final class OpsServer implements AutoCloseable {
 
     public OpsServer(int port, Supplier<String> metrics, BooleanSupplier healthy, BooleanSupplier ready)
             throws IOException {
+        this(port, metrics, () -> healthy.getAsBoolean() ? List.of() : List.of("not ok"), ready);
+    }
+
+    /**
+     * @param problems why the worker is not healthy, one line each; empty when it is ({@code /healthz} answers
+     *     503 with the lines, or 200 {@code ok})
+     */
+    public OpsServer(int port, Supplier<String> metrics, Supplier<List<String>> problems, BooleanSupplier ready)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
-        server.createContext("/healthz", ex -> status(ex, healthy.getAsBoolean()));
+        server.createContext("/healthz", ex -> {
+            List<String> found = problems.get();
+            respond(ex, found.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                    found.isEmpty() ? "ok\n" : String.join("\n", found) + "\n");
+        });
         server.createContext("/readyz", ex -> status(ex, ready.getAsBoolean()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vault-ml-ops");
