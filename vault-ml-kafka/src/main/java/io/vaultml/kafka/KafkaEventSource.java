@@ -57,6 +57,8 @@ public final class KafkaEventSource implements EventSource {
     private final Map<TopicPartition, TreeMap<Long, Boolean>> unsettled = new HashMap<>();
     private final Map<String, Tracked> inFlight = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
+    /** Records given back: unsettled, and to be delivered again when fetched again. */
+    private final java.util.Set<Tracked> released = new java.util.HashSet<>();
     private volatile boolean closed;
 
     /**
@@ -122,7 +124,12 @@ public final class KafkaEventSource implements EventSource {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             String id = r.topic() + "-" + r.partition() + "@" + r.offset();
-            unsettled.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), false);
+            TreeMap<Long, Boolean> tracked = unsettled.computeIfAbsent(tp, k -> new TreeMap<>());
+            if (tracked.containsKey(r.offset()) && !released.remove(new Tracked(tp, r.offset()))) {
+                // Fetched again after a rewind, but already settled or still in flight: never a second outcome.
+                continue;
+            }
+            tracked.put(r.offset(), false);
             inFlight.put(id, new Tracked(tp, r.offset()));
             int attempt = attempts.merge(id, 1, Integer::sum);
             out.add(new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic", r.topic(),
@@ -155,36 +162,63 @@ public final class KafkaEventSource implements EventSource {
         updatePause();
     }
 
-    /** Seeks back so the record is fetched again; later records of the partition will come again too. */
+    /**
+     * Seeks back so the record is fetched again. Later records of the partition come again too, but only the
+     * released one is delivered: the others are still tracked (in flight or settled) and {@link #poll} skips them.
+     */
     private void rewind(TopicPartition tp, long offset) {
-        consumer.seek(tp, offset);
-        TreeMap<Long, Boolean> offsets = unsettled.get(tp);
-        if (offsets != null) {
-            offsets.tailMap(offset, true).clear();
+        // Never seek forward: another released record of the partition may sit between here and the position.
+        if (offset < consumer.position(tp, Duration.ofSeconds(5))) {
+            consumer.seek(tp, offset);
         }
-        inFlight.values().removeIf(t -> t.partition().equals(tp) && t.offset() >= offset);
+        TreeMap<Long, Boolean> offsets = unsettled.get(tp);
+        if (offsets != null && offsets.containsKey(offset)) {
+            released.add(new Tracked(tp, offset)); // stays unsettled, so no commit passes it
+        }
     }
 
+    /**
+     * Commits, per partition, up to the first record that is not settled. The settled records are forgotten only
+     * once the commit succeeded: a failed commit (a wakeup at shutdown, a coordinator move) keeps them, and the
+     * next settle commits them again.
+     */
     private void commit(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : partitions) {
             TreeMap<Long, Boolean> offsets = unsettled.get(tp);
+            if (offsets == null) {
+                continue;
+            }
             long next = -1;
-            while (offsets != null && !offsets.isEmpty() && offsets.firstEntry().getValue()) {
-                next = offsets.pollFirstEntry().getKey() + 1;
+            for (Map.Entry<Long, Boolean> e : offsets.entrySet()) {
+                if (!e.getValue()) {
+                    break;
+                }
+                next = e.getKey() + 1;
             }
             if (next >= 0) {
                 commit.put(tp, new OffsetAndMetadata(next));
             }
         }
-        if (!commit.isEmpty()) {
-            try {
-                consumer.commitSync(commit);
-            } catch (KafkaException e) {
-                // Not fatal: the records stay uncommitted and are redelivered (at least once).
-                log.warn("Kafka commit of {} failed: {}", commit.keySet(), e.getMessage());
-            }
+        if (commit.isEmpty()) {
+            return;
         }
+        try {
+            consumer.commitSync(commit);
+        } catch (WakeupException e) {
+            log.info("Kafka commit of {} interrupted by a wakeup; it is retried at the next poll", commit.keySet());
+            return;
+        } catch (KafkaException e) {
+            // Not fatal: the offsets stay settled here and are committed with the next poll (at least once).
+            log.warn("Kafka commit of {} failed: {}; retried at the next poll", commit.keySet(), e.getMessage());
+            return;
+        }
+        commit.forEach((tp, next) -> {
+            TreeMap<Long, Boolean> offsets = unsettled.get(tp);
+            if (offsets != null) {
+                offsets.headMap(next.offset(), false).clear();
+            }
+        });
     }
 
     private void updatePause() {
@@ -233,6 +267,7 @@ public final class KafkaEventSource implements EventSource {
         for (TopicPartition tp : partitions) {
             unsettled.remove(tp);
         }
+        released.removeIf(t -> partitions.contains(t.partition()));
         for (Iterator<Tracked> it = inFlight.values().iterator(); it.hasNext(); ) {
             if (partitions.contains(it.next().partition())) {
                 it.remove();
@@ -279,6 +314,12 @@ public final class KafkaEventSource implements EventSource {
     @Override
     public String describe() {
         return "kafka topic " + topic + " (group " + group + ")";
+    }
+
+    /** Closes without the final commit, as a crash would (tests). */
+    void closeWithoutCommit() {
+        closed = true;
+        consumer.close(Duration.ZERO);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.vaultml.kafka;
 
+import io.vaultml.api.ConfigException;
 import io.vaultml.api.DeadLetter;
 import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Forwarder;
+import io.vaultml.api.OutageException;
 import io.vaultml.api.ResultMessage;
 import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
@@ -17,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -32,6 +37,8 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final Duration timeout;
+    /** How long the worker waits after the broker did not acknowledge before it tries again. */
+    private static final Duration OUTAGE_PAUSE = Duration.ofSeconds(5);
 
     public KafkaPublisher(Map<String, Object> common, String topic, String clientId, Duration timeout) {
         Map<String, Object> props = new HashMap<>(common);
@@ -40,6 +47,7 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
         props.put("acks", "all");
         props.put("delivery.timeout.ms", String.valueOf(Math.max(timeout.toMillis(), 15_000)));
         props.put("request.timeout.ms", String.valueOf(Math.min(timeout.toMillis(), 14_000)));
+        props.put("max.block.ms", String.valueOf(timeout.toMillis()));
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(props);
@@ -69,6 +77,34 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
                 "dead letter for " + entry.delivery().id());
     }
 
+    /**
+     * Checks at startup that the topic exists and this producer may see it, so that a missing results or
+     * dead-letter topic is a startup error rather than every event's retry.
+     *
+     * @throws ConfigException naming the topic
+     */
+    public void checkTopic() {
+        try {
+            java.util.List<org.apache.kafka.common.PartitionInfo> partitions = producer.partitionsFor(topic);
+            if (partitions == null || partitions.isEmpty()) {
+                throw new ConfigException("Kafka topic " + topic + " does not exist");
+            }
+        } catch (AuthorizationException e) {
+            throw new ConfigException("Kafka denies access to topic " + topic + ": " + e.getMessage());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new ConfigException("Kafka topic " + topic + " was not found within " + timeout.toSeconds()
+                    + " s (create it, or allow the broker to auto-create topics)");
+        } catch (KafkaException e) {
+            throw new ConfigException("Kafka topic " + topic + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends and waits for the acknowledgement. A record the broker refuses as too large is this entry's permanent
+     * error; an authorisation error or an invalid topic is a configuration error (it fails every event); anything
+     * else (timeouts, a broker that is down or electing a leader) is an outage: the worker pauses rather than
+     * spending the event's retries.
+     */
     private void send(ProducerRecord<byte[], byte[]> record, String what) {
         try {
             producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,15 +112,25 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted while publishing the " + what + " to " + topic);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RecordTooLargeException) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RecordTooLargeException) {
                 throw new UnprocessableInputException("forward", "The " + what + " is too large for Kafka topic "
-                        + topic + ": " + e.getCause().getMessage());
+                        + topic + ": " + cause.getMessage());
             }
-            throw new RetriableException("Publishing the " + what + " to " + topic + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            if (cause instanceof AuthorizationException || cause instanceof InvalidTopicException) {
+                throw new ConfigException("Kafka refuses publishing to topic " + topic + ": " + cause.getMessage());
+            }
+            throw new OutageException("Publishing the " + what + " to " + topic + " failed: " + cause.getMessage(),
+                    OUTAGE_PAUSE, cause);
         } catch (TimeoutException e) {
-            throw new RetriableException("Kafka did not acknowledge the " + what + " on " + topic + " within "
-                    + timeout.toSeconds() + " s");
+            throw new OutageException("Kafka did not acknowledge the " + what + " on " + topic + " within "
+                    + timeout.toSeconds() + " s", OUTAGE_PAUSE);
+        } catch (AuthorizationException e) {
+            throw new ConfigException("Kafka refuses publishing to topic " + topic + ": " + e.getMessage());
+        } catch (KafkaException e) {
+            // send() itself throws when metadata cannot be had within max.block.ms
+            throw new OutageException("Publishing the " + what + " to " + topic + " failed: " + e.getMessage(),
+                    OUTAGE_PAUSE, e);
         }
     }
 

@@ -269,6 +269,63 @@ class KafkaTransportTest {
         assertFalse(headers.containsKey("vaultml-dlq-recording-key"));
     }
 
+    /** Polls until {@code n} deliveries came or the deadline passed. */
+    static List<Delivery> pollFor(KafkaEventSource source, int n, Duration within) {
+        List<Delivery> got = new ArrayList<>();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (got.size() < n && System.nanoTime() < deadline) {
+            got.addAll(source.poll(Duration.ofMillis(200)));
+        }
+        return got;
+    }
+
+    @Test
+    void aReleasedRecordComesBackAloneAndItsNeighboursAreNotRedelivered() throws Exception {
+        String topic = newTopic(1);
+        String group = "rewind-" + UUID.randomUUID();
+        for (int i = 0; i < 5; i++) {
+            publish(topic, "{\"n\":" + i + "}");
+        }
+        try (KafkaEventSource source = source(topic, group, 8, Map.of())) {
+            List<Delivery> first = pollFor(source, 5, Duration.ofSeconds(20));
+            assertEquals(5, first.size());
+            source.complete(first.get(0));
+            source.complete(first.get(2));
+            source.retryLater(first.get(1)); // seeks back to offset 1; 2 is settled, 3 and 4 still in flight
+            List<Delivery> again = pollFor(source, 2, Duration.ofSeconds(3));
+            assertEquals(List.of(first.get(1).id()), again.stream().map(Delivery::id).toList(),
+                    "only the released record is delivered again");
+            again.forEach(source::complete);
+            source.complete(first.get(3));
+            source.complete(first.get(4));
+            assertEquals(List.of(), pollFor(source, 1, Duration.ofSeconds(1)));
+        }
+        try (KafkaEventSource next = source(topic, group, 8, Map.of())) {
+            assertEquals(List.of(), pollFor(next, 1, Duration.ofSeconds(4)), "everything was committed");
+        }
+    }
+
+    @Test
+    void aCommitInterruptedByAWakeupIsRetriedNotDropped() throws Exception {
+        String topic = newTopic(1);
+        String group = "wakeup-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            publish(topic, "{\"n\":" + i + "}");
+        }
+        KafkaEventSource source = source(topic, group, 8, Map.of());
+        List<Delivery> got = pollFor(source, 3, Duration.ofSeconds(20));
+        assertEquals(3, got.size());
+        got.forEach(source::complete);
+        source.wakeup(); // the commit in the next poll meets the wakeup, as at SIGTERM
+        source.poll(Duration.ofMillis(100));
+        source.poll(Duration.ofMillis(100)); // commits what the interrupted commit left
+        // Crash: no orderly close, so nothing is committed on the way out.
+        source.closeWithoutCommit();
+        try (KafkaEventSource next = source(topic, group, 8, Map.of())) {
+            assertEquals(List.of(), pollFor(next, 1, Duration.ofSeconds(4)), "the settled offsets were committed");
+        }
+    }
+
     @Test
     void anUnreachableBrokerIsAClearStartupError() {
         Map<String, Object> props = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:1", "security.protocol", "PLAINTEXT"));

@@ -178,6 +178,33 @@ class SqsTransportTest {
     }
 
     @Test
+    void fifoDeadLettersAreDeduplicatedPerEntryNotPerMessage() {
+        String queue = newQueue(".fifo");
+        Delivery array = new Delivery("m-2", "[{\"payload\":{}},7]".getBytes(StandardCharsets.UTF_8), Map.of(), 1);
+        try (SqsPublisher dlq = new SqsPublisher(client(), queue, true)) {
+            DeadLetter first = DeadLetter.of(array, "", new UnprocessableInputException("parse", "Event[0] has no payload.key"));
+            DeadLetter second = DeadLetter.of(array, "", new UnprocessableInputException("parse",
+                    "Event array element [1] must be a JSON object, got a number"));
+            dlq.deadLetter(first);
+            dlq.deadLetter(second);
+            dlq.deadLetter(first); // the same entry again, as after a redelivery: dropped
+        }
+        List<Message> got = receiveAll(queue, 3);
+        assertEquals(2, got.size(), "one dead letter per bad element, the repeat dropped");
+    }
+
+    @Test
+    void aResultOverTheSqsLimitIsThatEventsPermanentError() {
+        String queue = newQueue("");
+        try (SqsPublisher publisher = new SqsPublisher(client(), queue, true)) {
+            UnprocessableInputException e = assertThrows(UnprocessableInputException.class, () -> publisher.forward(
+                    ForwarderContract.message("cam/big.mp4", "{\"x\":\"" + "a".repeat(300_000) + "\"}")));
+            assertTrue(e.getMessage().startsWith("The result for cam/big.mp4 is "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("more than the 262144 an SQS message may have"), e.getMessage());
+        }
+    }
+
+    @Test
     void deadLettersKeepTheBodyAndCarryTheReason() {
         String queue = newQueue("");
         try (SqsPublisher dlq = new SqsPublisher(client(), queue, true)) {

@@ -95,6 +95,8 @@ public final class WorkerApp implements AutoCloseable {
                 KafkaPublisher deadLetterTopic = new KafkaPublisher(kafka, KafkaSettings.deadLetterTopic(config),
                         KafkaSettings.clientId(config, "dead-letters"), Duration.ofSeconds(30));
                 resources.add(deadLetterTopic);
+                resultsTopic.checkTopic();
+                deadLetterTopic.checkTopic();
                 results = resultsTopic;
                 deadLetterSink = deadLetterTopic;
                 KafkaEventSource events = new KafkaEventSource(kafka, config.get(KafkaSettings.QUEUE_NAME),
