@@ -64,7 +64,7 @@ class SqsWorkerTest {
             List<Message> results = new ArrayList<>();
             List<Message> dead = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while ((results.size() < 2 || dead.isEmpty()) && System.nanoTime() < deadline) {
+            while ((results.size() < 2 || dead.size() < 2) && System.nanoTime() < deadline) {
                 results.addAll(sqs.receiveMessage(b -> b.queueUrl(out).maxNumberOfMessages(10).waitTimeSeconds(1)
                         .messageAttributeNames("All")).messages());
                 dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(0)
@@ -77,10 +77,15 @@ class SqsWorkerTest {
             Set<String> keys = new TreeSet<>();
             results.forEach(m -> keys.add(m.messageAttributes().get("vaultml-key").stringValue()));
             assertEquals(Set.of("u/" + files[0], "u/" + files[1]), keys);
-            assertEquals(1, dead.size());
-            assertEquals("[1, 2]", dead.get(0).body());
-            assertEquals("Event array element [0] must be a JSON object, got a number",
-                    dead.get(0).messageAttributes().get("vaultml-dlq-reason").stringValue());
+            // One dead letter per element of the bad array, each with its own reason.
+            assertEquals(2, dead.size());
+            Set<String> reasons = new TreeSet<>();
+            for (Message m : dead) {
+                assertEquals("[1, 2]", m.body());
+                reasons.add(m.messageAttributes().get("vaultml-dlq-reason").stringValue());
+            }
+            assertEquals(Set.of("Event array element [0] must be a JSON object, got a number",
+                    "Event array element [1] must be a JSON object, got a number"), reasons);
             Map<QueueAttributeName, String> left = sqs.getQueueAttributes(b -> b.queueUrl(in).attributeNames(
                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();

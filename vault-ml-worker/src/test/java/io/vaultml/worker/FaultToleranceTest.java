@@ -1,0 +1,440 @@
+package io.vaultml.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaultml.api.DeadLetter;
+import io.vaultml.api.DeadLetterSink;
+import io.vaultml.api.Detection;
+import io.vaultml.api.Detector;
+import io.vaultml.api.DetectorInfo;
+import io.vaultml.api.Forwarder;
+import io.vaultml.api.Frame;
+import io.vaultml.api.Media;
+import io.vaultml.api.MediaFetcher;
+import io.vaultml.api.OutageException;
+import io.vaultml.api.RecordingEvent;
+import io.vaultml.api.ResultMessage;
+import io.vaultml.api.RetriableException;
+import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.test.FakeDetector;
+import io.vaultml.test.InMemoryEventSource;
+import io.vaultml.test.RecordingForwarder;
+import io.vaultml.test.TestData;
+import io.vaultml.vision.onnx.DecoderOptions;
+import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.vision.onnx.Sampling;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker loop with in-memory transports and a scripted fetcher and detector: whatever one event throws ends as
+ * that event's outcome; retries are bounded and backed off, resume where they stopped, and do not count outages; a
+ * stuck or dead inference is visible and bounded.
+ */
+class FaultToleranceTest {
+    static byte[] video;
+
+    @BeforeAll
+    static void loadVideo() throws Exception {
+        video = Files.readAllBytes(TestData.require("videos/kerberos/" + LocalModeTest.HIGHWAY));
+    }
+
+    /** A fetcher that answers per key: a function of the key and how often it was asked. */
+    static final class ScriptedFetcher implements MediaFetcher {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        final java.util.function.BiFunction<String, Integer, Media> script;
+
+        ScriptedFetcher(java.util.function.BiFunction<String, Integer, Media> script) {
+            this.script = script;
+        }
+
+        @Override
+        public Media fetch(RecordingEvent event) {
+            int n = calls.computeIfAbsent(event.key(), k -> new AtomicInteger()).incrementAndGet();
+            return script.apply(event.key(), n);
+        }
+
+        int calls(String key) {
+            AtomicInteger n = calls.get(key);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    static Media good(String key) {
+        return new Media(key, ByteBuffer.wrap(video), "video/mp4");
+    }
+
+    static String event(String key) {
+        return "{\"payload\":{\"key\":\"" + key + "\",\"metadata\":{\"publickey\":\"PUB-SECRET\"}}}";
+    }
+
+    /** A worker over the given parts, running on its own thread. */
+    static final class Harness implements AutoCloseable {
+        final InMemoryEventSource source = new InMemoryEventSource();
+        final RecordingForwarder out = new RecordingForwarder();
+        final InferenceService inference;
+        final Worker worker;
+        final CompletableFuture<Integer> exit;
+
+        Harness(MediaFetcher fetcher, Detector detector, List<Forwarder> after, DeadLetterSink deadLetters,
+                RetryPolicy retries, Duration recordingTimeout, Duration stall) {
+            Metrics metrics = new Metrics();
+            inference = InferenceService.forConcurrency(detector, 2, metrics::inferenceBatch);
+            RecordingProcessor processor = new RecordingProcessor(fetcher, new FfmpegDecoder(DecoderOptions.defaults()),
+                    Sampling.count(2), inference, null, metrics, recordingTimeout);
+            List<Forwarder> forwarders = new java.util.ArrayList<>(List.of(out));
+            forwarders.addAll(after);
+            Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
+                    ResultFormat.LEGACY, false, 10, metrics);
+            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive);
+            exit = CompletableFuture.supplyAsync(worker::run);
+        }
+
+        Harness(MediaFetcher fetcher) {
+            this(fetcher, new FakeDetector(), List.of(), null, new RetryPolicy(Duration.ofMillis(50),
+                    Duration.ofMillis(200), 3), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        }
+
+        int stop() throws Exception {
+            worker.stop();
+            return exit.get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!exit.isDone()) {
+                stop();
+            }
+            inference.close();
+        }
+    }
+
+    static void await(Supplier<Boolean> condition, Duration within, Supplier<String> state) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting; " + state.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static Map<String, String> reasons(RecordingForwarder out) {
+        Map<String, String> reasons = new java.util.TreeMap<>();
+        for (DeadLetter d : out.deadLetters()) {
+            reasons.put(d.recordingKey().isEmpty() ? d.delivery().id() : d.recordingKey(), d.stage() + ": " + d.reason());
+        }
+        return reasons;
+    }
+
+    @Test
+    void whateverOneEventThrowsIsThatEventsDeadLetterAndTheWorkerGoesOn() throws Exception {
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> switch (key) {
+            case "cam/uri.mp4" -> throw new IllegalArgumentException("URI is not absolute");
+            case "cam/cast.mp4" -> throw new ClassCastException("sun.net.www.protocol.file.FileURLConnection");
+            case "cam/deep.mp4" -> throw new StackOverflowError();
+            case "cam/npe.mp4" -> throw new NullPointerException();
+            default -> good(key);
+        });
+        try (Harness h = new Harness(fetcher)) {
+            for (String key : List.of("cam/uri.mp4", "cam/good-1.mp4", "cam/cast.mp4", "cam/deep.mp4", "cam/npe.mp4",
+                    "cam/good-2.mp4")) {
+                h.source.offer(event(key));
+            }
+            h.source.offer("{\"data\":{\"storage_secret\": s3cr3t}}");
+            h.source.offer("[" + event("cam/good-3.mp4") + ",7]");
+            await(() -> h.source.completed().size() == 8, Duration.ofSeconds(60), () -> reasons(h.out).toString());
+            assertTrue(h.worker.healthy());
+            assertEquals(0, h.stop());
+            assertEquals(List.of("cam/good-1.mp4", "cam/good-2.mp4", "cam/good-3.mp4"),
+                    h.out.results().stream().map(ResultMessage::key).sorted().toList());
+            assertEquals(6, h.out.deadLetters().size(), reasons(h.out).toString());
+            assertEquals(0, h.source.inFlightCount());
+        }
+    }
+
+    @Test
+    void outcomesOfHostileEventsNameTheRecordingAndTheCause() throws Exception {
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> switch (key) {
+            case "cam/uri.mp4" -> throw new IllegalArgumentException("URI is not absolute");
+            case "cam/deep.mp4" -> throw new StackOverflowError();
+            default -> good(key);
+        });
+        Map<String, String> reasons;
+        List<String> published;
+        try (Harness h = new Harness(fetcher)) {
+            h.source.offer(event("cam/uri.mp4"));
+            h.source.offer(event("cam/deep.mp4"));
+            h.source.offer("{\"data\":{\"storage_secret\": s3cr3t}}");
+            h.source.offer("[" + event("cam/good.mp4") + ",7]");
+            await(() -> h.source.completed().size() == 4, Duration.ofSeconds(60), () -> reasons(h.out).toString());
+            assertEquals(0, h.stop());
+            reasons = reasons(h.out);
+            published = h.out.results().stream().map(ResultMessage::key).toList();
+        }
+        assertEquals(List.of("cam/good.mp4"), published);
+        assertEquals("internal: Unexpected failure on recording cam/uri.mp4: java.lang.IllegalArgumentException: "
+                + "URI is not absolute", reasons.get("cam/uri.mp4"));
+        assertEquals("internal: Unexpected failure on recording cam/deep.mp4: java.lang.StackOverflowError",
+                reasons.get("cam/deep.mp4"));
+        assertEquals("parse: Event is not valid JSON: unrecognized token at line 1, column 28", reasons.get("mem-2"));
+        assertEquals("parse: Event array element [1] must be a JSON object, got a number", reasons.get("mem-3"));
+        assertFalse(reasons.toString().contains("s3cr3t"));
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffThenDeadLetteredAndNeighboursPublishOnce() throws Exception {
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
+            if (key.equals("cam/503.mp4")) {
+                throw new RetriableException("Vault download of cam/503.mp4 failed: HTTP 503");
+            }
+            if (key.equals("cam/flaky.mp4") && n == 1) {
+                throw new RetriableException("Vault download of cam/flaky.mp4 failed: HTTP 502");
+            }
+            return good(key);
+        });
+        try (Harness h = new Harness(fetcher)) {
+            for (String key : List.of("cam/a.mp4", "cam/503.mp4", "cam/b.mp4", "cam/flaky.mp4", "cam/c.mp4")) {
+                h.source.offer(event(key));
+            }
+            await(() -> h.source.completed().size() == 5, Duration.ofSeconds(60), () -> reasons(h.out).toString());
+            assertEquals(0, h.stop());
+            assertEquals(3, fetcher.calls("cam/503.mp4"), "RETRY_MAX_ATTEMPTS tries, no more");
+            assertEquals(2, fetcher.calls("cam/flaky.mp4"));
+            for (String key : List.of("cam/a.mp4", "cam/b.mp4", "cam/c.mp4")) {
+                assertEquals(1, fetcher.calls(key), key + " processed once");
+            }
+            List<String> published = h.out.results().stream().map(ResultMessage::key).sorted().toList();
+            assertEquals(List.of("cam/a.mp4", "cam/b.mp4", "cam/c.mp4", "cam/flaky.mp4"), published,
+                    "every other recording published exactly once");
+            Map<String, String> reasons = reasons(h.out);
+            assertEquals(1, reasons.size());
+            assertTrue(reasons.get("cam/503.mp4").matches("retry: Retries exhausted after 3 attempts over \\d+ s; "
+                    + "last cause: Vault download of cam/503.mp4 failed: HTTP 503"), reasons.toString());
+            assertEquals(0, h.source.inFlightCount());
+        }
+    }
+
+    @Test
+    void aRetryResumesAtTheForwarderThatFailedAndPublishesNothingTwice() throws Exception {
+        AtomicInteger hubCalls = new AtomicInteger();
+        Forwarder hub = new Forwarder() {
+            @Override
+            public void forward(ResultMessage message) {
+                if (hubCalls.incrementAndGet() == 1) {
+                    throw new RetriableException("Hub answered 502");
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "hub";
+            }
+        };
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> good(key));
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(hub), null,
+                new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(100), 3), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            h.source.offer(event("cam/one.mp4"));
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertEquals(1, h.out.results().size(), "the results topic got it once");
+            assertEquals(1, fetcher.calls("cam/one.mp4"), "not analysed again");
+            assertEquals(2, hubCalls.get());
+        }
+    }
+
+    @Test
+    void anOutageIsNotCountedAgainstTheEventsAndPausesNewWork() throws Exception {
+        AtomicInteger outageCalls = new AtomicInteger(6);
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
+            if (outageCalls.getAndDecrement() > 0) {
+                throw new OutageException("The vault at http://v:80 failed repeatedly", Duration.ofMillis(150));
+            }
+            return good(key);
+        });
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 1), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            for (String key : List.of("cam/a.mp4", "cam/b.mp4", "cam/c.mp4")) {
+                h.source.offer(event(key));
+            }
+            await(() -> h.source.completed().size() == 3, Duration.ofSeconds(60), () -> reasons(h.out).toString());
+            assertEquals(List.of(), h.out.deadLetters(), "one attempt allowed, and none spent on the outage");
+            assertEquals(3, h.out.results().size());
+            int calls = fetcher.calls.values().stream().mapToInt(AtomicInteger::get).sum();
+            assertTrue(calls <= 3 + 6, "no more calls than the outage refused plus one each: " + calls);
+        }
+    }
+
+    @Test
+    void aDeadLetterDestinationThatRejectsTheEntryGetsAReducedOne() throws Exception {
+        RecordingForwarder accepted = new RecordingForwarder();
+        DeadLetterSink picky = new DeadLetterSink() {
+            @Override
+            public void deadLetter(DeadLetter entry) {
+                if (entry.delivery().payload().length > 0) {
+                    throw new UnprocessableInputException("forward", "RecordTooLargeException: the message is "
+                            + entry.delivery().payload().length + " bytes");
+                }
+                accepted.deadLetter(entry);
+            }
+
+            @Override
+            public String describe() {
+                return "picky";
+            }
+        };
+        try (Harness h = new Harness(new ScriptedFetcher((k, n) -> good(k)), new FakeDetector(), List.of(), picky,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 2), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            h.source.offer("not json at all");
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> "");
+            assertTrue(h.worker.healthy());
+        }
+        assertEquals(1, accepted.deadLetters().size());
+        DeadLetter d = accepted.deadLetters().get(0);
+        assertTrue(d.reason().startsWith("Event is not valid JSON: "), d.reason());
+        assertTrue(d.reason().endsWith("[original body of 15 bytes left out: the dead-letter destination rejected the "
+                + "full entry (RecordTooLargeException: the message is 15 bytes)]"), d.reason());
+        assertEquals("15", d.delivery().attributes().get("vaultml-original-bytes"));
+    }
+
+    /** A fake detector whose batch behaviour a test scripts. */
+    abstract static class ScriptedDetector implements Detector {
+        final FakeDetector fake = new FakeDetector();
+
+        @Override
+        public DetectorInfo info() {
+            return fake.info();
+        }
+
+        @Override
+        public List<Detection> detect(Frame frame) {
+            return fake.detect(frame);
+        }
+
+        @Override
+        public void close() {
+            fake.close();
+        }
+    }
+
+    /** Returns a short list on its first call (a plugin bug), then behaves. */
+    static final class ContractBreakingDetector extends ScriptedDetector {
+        final FakeDetector fake = new FakeDetector();
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public DetectorInfo info() {
+            return fake.info();
+        }
+
+        @Override
+        public List<Detection> detect(Frame frame) {
+            return fake.detect(frame);
+        }
+
+        @Override
+        public List<List<Detection>> detectAll(List<Frame> frames) {
+            return calls.incrementAndGet() == 1 ? List.of() : fake.detectAll(frames);
+        }
+    }
+
+    @Test
+    void aDetectorThatBreaksItsContractFailsThatRecordingNotTheInferenceThread() throws Exception {
+        try (Harness h = new Harness(new ScriptedFetcher((k, n) -> good(k)), new ContractBreakingDetector(), List.of(),
+                null, new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 2), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            h.source.offer(event("cam/first.mp4"));
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> "");
+            h.source.offer(event("cam/second.mp4"));
+            await(() -> h.source.completed().size() == 2, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertTrue(h.inference.alive());
+            assertEquals(List.of("cam/second.mp4"), h.out.results().stream().map(ResultMessage::key).toList());
+            assertEquals("detect: Recording cam/first.mp4 failed in detect: IllegalStateException: detector fake broke "
+                    + "its contract: 0 result list(s) for 1 frame(s)", reasons(h.out).get("cam/first.mp4"));
+        }
+    }
+
+    /** Blocks on its first batch until released: an inference that hangs. */
+    static final class StuckDetector extends ScriptedDetector {
+        final FakeDetector fake = new FakeDetector();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public DetectorInfo info() {
+            return fake.info();
+        }
+
+        @Override
+        public List<Detection> detect(Frame frame) {
+            return fake.detect(frame);
+        }
+
+        @Override
+        public List<List<Detection>> detectAll(List<Frame> frames) {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return fake.detectAll(frames);
+        }
+    }
+
+    @Test
+    void aStuckInferenceHitsTheRecordingDeadlineAndHealthzReportsTheStall() throws Exception {
+        StuckDetector stuck = new StuckDetector();
+        ScriptedFetcher fetcher = new ScriptedFetcher((k, n) -> good(k));
+        try (Harness h = new Harness(fetcher, stuck, List.of(), null,
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 50), Duration.ofMillis(1500),
+                Duration.ofMillis(500))) {
+            h.source.offer(event("cam/stuck.mp4"));
+            await(() -> !h.worker.healthy(), Duration.ofSeconds(10), () -> "still healthy");
+            assertTrue(h.worker.problems().get(0).startsWith("stalled: 1 recording(s) in flight"),
+                    h.worker.problems().toString());
+            // The deadline turns the stuck try into a retry: the recording is fetched again.
+            await(() -> fetcher.calls("cam/stuck.mp4") >= 2, Duration.ofSeconds(10), () -> "no retry");
+            stuck.release.countDown();
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertEquals(1, h.out.results().size(), "published once it could be");
+            await(h.worker::healthy, Duration.ofSeconds(5), () -> h.worker.problems().toString());
+        }
+    }
+
+    /** Throws an Error that escapes every per-batch guard: the inference thread dies. */
+    static final class DyingDetector extends ScriptedDetector {
+        @Override
+        public List<List<Detection>> detectAll(List<Frame> frames) {
+            throw new InternalError("native crash in the runtime");
+        }
+    }
+
+    @Test
+    void aDeadInferenceThreadIsFatalAndVisible() throws Exception {
+        try (Harness h = new Harness(new ScriptedFetcher((k, n) -> good(k)), new DyingDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            h.source.offer(event("cam/a.mp4"));
+            assertEquals(1, (int) h.exit.get(30, TimeUnit.SECONDS), "the worker exits non-zero");
+            assertFalse(h.inference.alive());
+            assertTrue(h.worker.problems().contains("the inference thread is not running"), h.worker.problems().toString());
+            assertEquals(List.of(), h.out.deadLetters(), "not the event's fault: no dead letter");
+            assertEquals(List.of(), h.source.completed(), "given back, not committed");
+        }
+    }
+}
