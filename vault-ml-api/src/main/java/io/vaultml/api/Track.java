@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param points the sightings, in frame order (at least one)
  * @param pathLength sum of the distances between consecutive centroids, in pixels
  * @param displacement distance from the first to the last centroid, in pixels
- * @param moving whether the object travelled at least the configured minimum distance ({@code MOVE_DISTANCE});
- *     static objects are reported but not counted as objects of interest
+ * @param moving whether the object counts as an object of interest: it travelled at least the configured minimum
+ *     distance ({@code MOVE_DISTANCE}); static objects are reported but not counted. A {@linkplain #unassociated()
+ *     one-sighting track}, made when the analysed frames are too far apart in time to follow anything, has no
+ *     known motion: it counts (moving), with path length and displacement 0
  */
 public record Track(int id, String label, List<TrackPoint> points, double pathLength, double displacement,
         boolean moving) {
@@ -38,6 +40,14 @@ public record Track(int id, String label, List<TrackPoint> points, double pathLe
 
     public TrackPoint last() {
         return points.get(points.size() - 1);
+    }
+
+    /**
+     * Whether this is a one-sighting entry made because the analysed frames were too far apart to associate (see
+     * {@code CentroidTracker}): its motion is unknown, not zero.
+     */
+    public boolean unassociated() {
+        return points.size() == 1 && pathLength == 0 && displacement == 0 && moving;
     }
 
     /** Number of analysed frames in which the object was seen. */

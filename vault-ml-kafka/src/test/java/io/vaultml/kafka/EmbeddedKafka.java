@@ -22,7 +22,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * topic has replication factor 1, otherwise consumer groups never get their offsets topic.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path dir;
     private final int port;
 
@@ -56,7 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
                             + "password=\"admin-secret\" user_admin=\"admin-secret\" user_worker=\"worker-secret\";");
         }
-        KafkaConfig config = KafkaConfig.fromProps(p, false);
+        config = KafkaConfig.fromProps(p, false);
         new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1).setClusterId(Uuid.randomUuid().toString())
                 .addDirectory(dir.toString()).setMetadataLogDirectory(dir.toString())
@@ -69,10 +70,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    @Override
-    public void close() throws IOException {
+    /** Stops the broker, keeping its data and ports, as a crash or an upgrade would. */
+    public void stop() {
         server.shutdown();
         server.awaitShutdown();
+        server = null;
+    }
+
+    /** Starts the stopped broker again on the same ports with the same data. */
+    public void start() {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

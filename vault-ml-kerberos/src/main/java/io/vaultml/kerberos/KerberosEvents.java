@@ -84,6 +84,10 @@ public final class KerberosEvents {
             throw new UnprocessableInputException(STAGE, "Event is not valid JSON: " + describe(e));
         } catch (IOException e) {
             throw new UnprocessableInputException(STAGE, "Event could not be read: " + e.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+            // Jackson lets some value errors through unwrapped (a number whose exponent BigDecimal cannot hold).
+            throw new UnprocessableInputException(STAGE, "Event is not valid JSON: a value cannot be represented ("
+                    + e.getClass().getSimpleName() + ")");
         }
         if (root.isObject()) {
             return List.of(parseElement((ObjectNode) root, 0, ""));

@@ -191,4 +191,12 @@ class KerberosEventsTest {
         assertThrows(UnprocessableInputException.class, () -> parse("{\"payload\":{\"key\":\"a\\r\\nX-Evil: 1\"}}"));
         assertThrows(UnprocessableInputException.class, () -> parse("{\"payload\":{\"key\":\"" + "k".repeat(1025) + "\"}}"));
     }
+
+    @Test
+    void aNumberNoBigDecimalCanHoldIsABadEventNotACrash() {
+        // Found by KerberosFuzzTest: Jackson throws NumberFormatException, not a parse exception, for this.
+        UnprocessableInputException e = assertThrows(UnprocessableInputException.class,
+                () -> parse("{\"date\": 1605611e9999999991468, \"payload\":{\"key\":\"k\"}}"));
+        assertEquals("Event is not valid JSON: a value cannot be represented (NumberFormatException)", e.getMessage());
+    }
 }

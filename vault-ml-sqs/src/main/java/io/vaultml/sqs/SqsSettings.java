@@ -31,7 +31,7 @@ public final class SqsSettings {
     public static final ConfigKey<String> SQS_ENDPOINT = ConfigKey.string("SQS_ENDPOINT").validator(Validators.httpUrl())
             .group(GROUP).doc("Endpoint override for ElasticMQ, LocalStack or on-premises; unset: AWS (or "
                     + "AWS_ENDPOINT_URL_SQS).").build();
-    public static final ConfigKey<String> SQS_ACCESS_KEY = ConfigKey.string("SQS_ACCESS_KEY").group(GROUP)
+    public static final ConfigKey<Secret> SQS_ACCESS_KEY = ConfigKey.secret("SQS_ACCESS_KEY").group(GROUP)
             .doc("Explicit access key id; unset: the SDK's default credential chain (env, profile, IRSA, instance role).")
             .build();
     public static final ConfigKey<Secret> SQS_SECRET_KEY = ConfigKey.secret("SQS_SECRET_KEY").group(GROUP)
@@ -70,7 +70,7 @@ public final class SqsSettings {
         c.find(SQS_REGION).ifPresent(r -> b.region(Region.of(r)));
         c.find(SQS_ENDPOINT).ifPresent(e -> b.endpointOverride(URI.create(e)));
         if (c.find(SQS_ACCESS_KEY).isPresent()) {
-            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(c.get(SQS_ACCESS_KEY),
+            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(c.get(SQS_ACCESS_KEY).reveal(),
                     c.get(SQS_SECRET_KEY).reveal())));
         } else {
             b.credentialsProvider(DefaultCredentialsProvider.builder().build());

@@ -30,6 +30,13 @@ import java.util.Objects;
  * {@code moveDistance}. Tracks with fewer than {@code minSightings} sightings are dropped; the rest are numbered
  * 1, 2, ... in order of first appearance.
  *
+ * <p><b>Frames too far apart.</b> When no two consecutive analysed frames are within {@code maxGap} of each other
+ * (the original {@code NUMBER_OF_PREDICTIONS} sampling spreads a few frames over the whole recording), nothing can
+ * be followed, yet the objects are there. Then, per label, the analysed frame that shows the most of that label
+ * contributes its detections, each as a one-sighting track ({@link Track#unassociated()}): the same person seen in
+ * five frames counts once, five people seen together count five times. Their motion is unknown, so they count as
+ * objects of interest whatever {@code moveDistance} is, with path length and displacement 0.
+ *
  * <p>Stateless between calls and thread-safe.
  */
 public final class CentroidTracker implements Tracker {
@@ -45,6 +52,9 @@ public final class CentroidTracker implements Tracker {
 
     @Override
     public List<Track> track(List<FrameDetections> frames, VideoInfo video) {
+        if (!associable(frames, settings.maxGap())) {
+            return busiestFramePerLabel(frames);
+        }
         double diagonal = Math.hypot(video.width(), video.height());
         long maxGapMicros = settings.maxGap().toNanos() / 1000;
         List<OpenTrack> all = new ArrayList<>();
@@ -95,6 +105,47 @@ public final class CentroidTracker implements Tracker {
             if (t.points.size() >= settings.minSightings()) {
                 out.add(t.toTrack(out.size() + 1, settings.moveDistance()));
             }
+        }
+        return out;
+    }
+
+    /** Whether at least two consecutive analysed frames are close enough in time to follow an object across. */
+    public static boolean associable(List<FrameDetections> frames, java.time.Duration maxGap) {
+        long maxGapMicros = maxGap.toNanos() / 1000;
+        for (int i = 1; i < frames.size(); i++) {
+            if (frames.get(i).timestampMicros() - frames.get(i - 1).timestampMicros() <= maxGapMicros) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Per label, the detections of the frame showing the most of it (earliest on a tie), one track each. */
+    static List<Track> busiestFramePerLabel(List<FrameDetections> frames) {
+        Map<String, FrameDetections> busiest = new java.util.TreeMap<>();
+        Map<String, Integer> most = new HashMap<>();
+        for (FrameDetections frame : frames) {
+            Map<String, Integer> counts = new HashMap<>();
+            frame.detections().forEach(d -> counts.merge(d.label(), 1, Integer::sum));
+            counts.forEach((label, n) -> {
+                if (n > most.getOrDefault(label, 0)) {
+                    most.put(label, n);
+                    busiest.put(label, frame);
+                }
+            });
+        }
+        List<TrackPoint> sightings = new ArrayList<>();
+        for (FrameDetections frame : frames) {
+            for (Detection d : frame.detections()) {
+                if (busiest.get(d.label()) == frame) {
+                    sightings.add(new TrackPoint(frame.frameIndex(), frame.timestampMicros(), d.label(),
+                            d.confidence(), d.box()));
+                }
+            }
+        }
+        List<Track> out = new ArrayList<>(sightings.size());
+        for (TrackPoint p : sightings) {
+            out.add(new Track(out.size() + 1, p.label(), List.of(p), 0, 0, true));
         }
         return out;
     }

@@ -167,4 +167,46 @@ class CentroidTrackerTest {
         assertTrue(TRACKER.track(List.of(), VIDEO).isEmpty());
         assertTrue(TRACKER.track(frames(3, 5, i -> List.of()), VIDEO).isEmpty());
     }
+
+    @Test
+    void framesTooFarApartGiveOneSightingPerObjectOfTheBusiestFramePerLabel() {
+        // Five frames 6 s apart (NUMBER_OF_PREDICTIONS=5 over 30 s), beyond the 3 s TRACKER_MAX_GAP.
+        List<FrameDetections> frames = frames(5, 60, i -> switch (i) {
+            case 0 -> List.of(det("person", 100, 100), det("car", 500, 400));
+            case 2 -> List.of(det("person", 100, 100), det("person", 300, 120), det("person", 600, 200));
+            case 3 -> List.of(det("car", 500, 400), det("car", 700, 420), det("person", 50, 50));
+            default -> List.of();
+        });
+        assertFalse(CentroidTracker.associable(frames, Duration.ofSeconds(3)));
+        List<Track> tracks = TRACKER.track(frames, VIDEO);
+        assertEquals(List.of("person", "person", "person", "car", "car"), tracks.stream().map(Track::label).toList());
+        assertEquals(List.of(120L, 120L, 120L, 180L, 180L),
+                tracks.stream().map(t -> t.first().frameIndex()).toList(), "frame 2 for people, frame 3 for cars");
+        assertEquals(List.of(1, 2, 3, 4, 5), tracks.stream().map(Track::id).toList());
+        for (Track t : tracks) {
+            assertTrue(t.unassociated() && t.moving(), "motion unknown: counted");
+            assertEquals(1, t.sightings());
+            assertEquals(0, t.pathLength());
+        }
+    }
+
+    @Test
+    void denseFramesAreTrackedAsBeforeEvenWithOneLongGap() {
+        List<FrameDetections> frames = new ArrayList<>(frames(5, 5, i -> List.of(det("person", 100 + i * 40, 300))));
+        frames.add(new FrameDetections(900, 90_000_000, List.of(det("person", 700, 300)))); // 86 s later
+        assertTrue(CentroidTracker.associable(frames, Duration.ofSeconds(3)));
+        List<Track> tracks = TRACKER.track(frames, VIDEO);
+        assertEquals(1, tracks.size(), "the lone late sighting is noise (TRACKER_MIN_SIGHTINGS), as before");
+        assertEquals(5, tracks.get(0).sightings());
+        assertFalse(tracks.get(0).unassociated());
+    }
+
+    @Test
+    void withMoveDistanceZeroEveryTrackedObjectCountsMovingOrNot() {
+        List<FrameDetections> frames = frames(6, 5, i -> List.of(det("person", 200, 300), det("car", 100 + i * 50, 500)));
+        List<Track> strict = TRACKER.track(frames, VIDEO);
+        assertEquals(1, strict.stream().filter(Track::moving).count(), "only the car moved 100 px or more");
+        List<Track> all = new CentroidTracker(TrackerSettings.defaults().withMoveDistance(0)).track(frames, VIDEO);
+        assertEquals(2, all.stream().filter(Track::moving).count());
+    }
 }

@@ -23,7 +23,7 @@ public final class KerberosHttpConfig {
 
     public static final ConfigKey<String> VAULT_API_URL = ConfigKey.string("VAULT_API_URL").validator(Validators.httpUrl())
             .group(VAULT).doc("Kerberos Vault API base URL, e.g. http://vault-lb.kerberos-vault/api.").build();
-    public static final ConfigKey<String> VAULT_ACCESS_KEY = ConfigKey.string("VAULT_ACCESS_KEY").group(VAULT)
+    public static final ConfigKey<Secret> VAULT_ACCESS_KEY = ConfigKey.secret("VAULT_ACCESS_KEY").group(VAULT)
             .doc("Vault account access key.").build();
     public static final ConfigKey<Secret> VAULT_SECRET_KEY = ConfigKey.secret("VAULT_SECRET_KEY").group(VAULT)
             .doc("Vault account secret key.").build();
@@ -99,7 +99,7 @@ public final class KerberosHttpConfig {
         if (!missing.isEmpty()) {
             throw new ConfigException(missing.stream().map(m -> m + " is required for " + purpose).toList());
         }
-        return new VaultEndpoint(c.get(VAULT_API_URL), c.get(VAULT_ACCESS_KEY), c.get(VAULT_SECRET_KEY))
+        return new VaultEndpoint(c.get(VAULT_API_URL), c.get(VAULT_ACCESS_KEY).reveal(), c.get(VAULT_SECRET_KEY))
                 .trusting(allowedHosts(c));
     }
 

@@ -1,0 +1,333 @@
+package io.vaultml.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.vaultml.kafka.EmbeddedKafka;
+import io.vaultml.test.TestData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged worker as a process against a real Kafka broker and WireMock as Kerberos Vault, fed what an
+ * attacker, a broken tenant or a flaky Vault would send: every hostile event ends as exactly one dead letter while
+ * the worker keeps running, good events get exactly one result, credentials go nowhere but the configured Vault,
+ * retries are bounded and an outage costs no event its retries. Each scenario prints what it measured.
+ */
+class HostileInputIT {
+    /** The test recordings, smallest first. */
+    static final String[] RECORDINGS = recordings();
+    static final String[] GOOD = java.util.Arrays.copyOf(RECORDINGS, Math.min(3, RECORDINGS.length));
+    static final String SECRETS = "vault-secret|vault-access|s3cr3t-unquoted|PUB-1";
+
+    static String[] recordings() {
+        Path dir = TestData.root().map(r -> r.resolve("videos/kerberos")).orElse(null);
+        if (dir == null || !Files.isDirectory(dir)) {
+            return new String[0]; // each test skips, saying why
+        }
+        try (var files = Files.list(dir)) {
+            return files.sorted(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                    .map(f -> f.getFileName().toString()).toArray(String[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    EmbeddedKafka kafka;
+    WireMockServer vault;
+    WireMockServer foreign;
+    KafkaProducer<byte[], byte[]> producer;
+    final List<Process> workers = new ArrayList<>();
+    Path logs;
+
+    @BeforeEach
+    void start(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(WorkerProcessIT.JAR), "SKIPPED: worker jar not built");
+        Assumptions.assumeTrue(RECORDINGS.length >= 7, "SKIPPED: the test recordings (videos/kerberos) are missing");
+        logs = dir;
+        kafka = new EmbeddedKafka(false);
+        vault = new WireMockServer(options().dynamicPort());
+        vault.start();
+        foreign = new WireMockServer(options().dynamicPort());
+        foreign.start();
+        foreign.stubFor(any(anyUrl()).willReturn(ok().withBody("anything")));
+        for (String f : GOOD) {
+            vault.stubFor(get("/api/storage/blob").withHeader("X-Kerberos-Storage-FileName", equalTo("cam-user/" + f))
+                    .withHeader("X-Kerberos-Storage-SecretAccessKey", equalTo("vault-secret"))
+                    .willReturn(ok().withBody(Files.readAllBytes(TestData.require("videos/kerberos/" + f)))));
+        }
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : workers) {
+            p.destroyForcibly();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (vault != null) {
+            vault.stop();
+            foreign.stop();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    void topics(int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("recordings", partitions, (short) 1), new NewTopic("results", 1, (short) 1),
+                    new NewTopic("recordings-dead-letter", 1, (short) 1))).all().get();
+        }
+    }
+
+    Map<String, String> env(Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("QUEUE_SYSTEM", "KAFKA", "KAFKA_BROKER", kafka.bootstrapServers(),
+                "QUEUE_NAME", "recordings", "QUEUE_TARGET", "results", "KAFKA_GROUP", "vault-ml-hostile",
+                "VAULT_API_URL", vault.baseUrl() + "/api", "VAULT_ACCESS_KEY", "vault-access",
+                "VAULT_SECRET_KEY", "vault-secret", "METRICS_PORT", "0"));
+        env.putAll(Map.of("MODEL_PATH", TestData.require("models/yolox_nano.onnx").toString(), "DEVICE", "cpu",
+                "NUMBER_OF_PREDICTIONS", "3", "RESULT_FORMAT", "hub"));
+        env.putAll(extra);
+        return env;
+    }
+
+    Process worker(Map<String, String> env, String name) throws Exception {
+        Process p = KafkaWorkerIT.start(env, logs.resolve(name + ".log"));
+        workers.add(p);
+        return p;
+    }
+
+    String logs() throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(logs)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                all.append("==== ").append(f.getFileName()).append('\n').append(Files.readString(f));
+            }
+        }
+        return all.toString();
+    }
+
+    void send(String body) throws Exception {
+        KafkaWorkerIT.send(producer, body);
+    }
+
+    static String good(String file) {
+        return "{\"source\":\"storj\",\"payload\":{\"key\":\"cam-user/" + file + "\",\"metadata\":{\"publickey\":\"PUB-1\"}}}";
+    }
+
+    /** Reads results and dead letters until {@code done} holds or the deadline passes. */
+    static final class Outcomes implements AutoCloseable {
+        final KafkaConsumer<byte[], byte[]> results;
+        final KafkaConsumer<byte[], byte[]> deadLetters;
+        final List<ConsumerRecord<byte[], byte[]>> published = new ArrayList<>();
+        final List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+
+        Outcomes(EmbeddedKafka kafka) {
+            results = KafkaWorkerIT.reader(kafka, "results");
+            deadLetters = KafkaWorkerIT.reader(kafka, "recordings-dead-letter");
+        }
+
+        void readUntil(BooleanSupplier done, Duration within) {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+                results.poll(Duration.ofMillis(200)).forEach(published::add);
+                deadLetters.poll(Duration.ofMillis(50)).forEach(dead::add);
+            }
+            // a little longer, to see anything unexpected
+            results.poll(Duration.ofSeconds(2)).forEach(published::add);
+            deadLetters.poll(Duration.ofMillis(500)).forEach(dead::add);
+        }
+
+        Map<String, Integer> publishedCounts() {
+            Map<String, Integer> counts = new TreeMap<>();
+            published.forEach(r -> counts.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+            return counts;
+        }
+
+        Map<String, String> reasons() {
+            Map<String, String> reasons = new TreeMap<>();
+            for (ConsumerRecord<byte[], byte[]> d : dead) {
+                reasons.put(new String(d.value(), StandardCharsets.UTF_8), new String(d.headers().lastHeader("vaultml-dlq-reason").value(), StandardCharsets.UTF_8));
+            }
+            return reasons;
+        }
+
+        @Override
+        public void close() {
+            results.close();
+            deadLetters.close();
+        }
+    }
+
+    static Map<String, Integer> once(String... files) {
+        Map<String, Integer> expected = new TreeMap<>();
+        for (String f : files) {
+            expected.put("cam-user/" + f, 1);
+        }
+        return expected;
+    }
+
+    @Test
+    void hostileEventsAreDeadLettersTheWorkerGoesOnAndNoKeyLeavesForAnotherHost() throws Exception {
+        topics(1); // one partition: the hostile events are the good ones' neighbours
+        vault.stubFor(get("/api/storage/blob").withHeader("X-Kerberos-Storage-FileName", equalTo("cam-user/always-503.mp4"))
+                .willReturn(aResponse().withStatus(503).withBody("vault overloaded")));
+        Map<String, String> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("no scheme", "{\"data\":{\"storage_uri\":\"vault-lb/api\"},\"payload\":{\"key\":\"cam-user/h1.mp4\"}}");
+        hostile.put("file", "{\"data\":{\"storage_uri\":\"file:///etc/passwd\"},\"payload\":{\"key\":\"cam-user/h2.mp4\"}}");
+        hostile.put("space", "{\"data\":{\"storage_uri\":\"http://vault lb/api\"},\"payload\":{\"key\":\"cam-user/h3.mp4\"}}");
+        hostile.put("foreign host without keys", "{\"data\":{\"storage_uri\":\"" + foreign.baseUrl()
+                .replace("localhost", "127.0.0.1") + "/api\"},\"payload\":{\"key\":\"cam-user/h4.mp4\"}}");
+        hostile.put("unquoted secret", "{\"data\":{\"storage_secret\": s3cr3t-unquoted},\"payload\":{\"key\":\"k\"}}");
+        hostile.put("20,000-deep nesting", "[".repeat(20_000) + "]".repeat(20_000));
+        hostile.put("no key", "{\"payload\":{\"metadata\":{\"publickey\":\"PUB-1\"}}}");
+        hostile.put("data as an array", "{\"data\":[1,2],\"payload\":{\"key\":\"cam-user/h8.mp4\"}}");
+        send(good(GOOD[0]));
+        for (String body : hostile.values()) {
+            send(body);
+        }
+        send(good(GOOD[1]));
+        send(good("always-503.mp4"));
+        send(good(GOOD[2]));
+
+        long started = System.nanoTime();
+        Process worker = worker(env(Map.of("RETRY_MAX_ATTEMPTS", "3", "RETRY_BACKOFF", "300ms", "VAULT_RETRIES", "1",
+                "VAULT_CIRCUIT_OPEN", "2s")), "hostile");
+        try (Outcomes out = new Outcomes(kafka)) {
+            out.readUntil(() -> out.dead.size() >= hostile.size() + 1 && out.published.size() >= GOOD.length
+                    || !worker.isAlive(), Duration.ofSeconds(150));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(worker.isAlive(), logs());
+            Map<String, String> reasons = out.reasons();
+            System.out.printf("[hostile] %d events: %d results %s, %d dead letters in %.1f s%n", hostile.size() + 4,
+                    out.published.size(), out.publishedCounts(), out.dead.size(), seconds);
+            reasons.forEach((body, reason) -> System.out.printf("[hostile]   %s -> %s%n",
+                    body.length() > 70 ? body.substring(0, 70) + "... (" + body.length() + " bytes)" : body, reason));
+            assertEquals(once(GOOD), out.publishedCounts(), "good events: exactly one result each");
+            assertEquals(hostile.size() + 1, out.dead.size(), reasons.toString());
+            assertTrue(reasons.get(good("always-503.mp4")).matches("Retries exhausted after 3 attempts over \\d+ s; "
+                    + "last cause: Vault download of cam-user/always-503.mp4 failed: HTTP 503 vault overloaded"),
+                    reasons.toString());
+            assertEquals(3, vault.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/storage/blob")).withHeader(
+                    "X-Kerberos-Storage-FileName", equalTo("cam-user/always-503.mp4"))).size(), "three tries, no more");
+            assertTrue(reasons.get(hostile.get("no scheme")).endsWith("data.storage_uri is not an absolute URL: it needs "
+                    + "http:// or https://"), reasons.toString());
+            assertTrue(reasons.get(hostile.get("foreign host without keys")).contains("the configured keys are never sent "
+                    + "to another host"), reasons.toString());
+            assertTrue(reasons.containsValue("Event for recording cam-user/h8.mp4: data must be an object, got an array"));
+            assertEquals(0, foreign.getAllServeEvents().size(), "nothing reached the foreign host");
+        }
+        worker.destroy();
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, worker.exitValue(), logs());
+        String logs = logs();
+        for (String secret : SECRETS.split("\\|")) {
+            assertFalse(logs.contains(secret), "a secret reached the logs: " + secret);
+        }
+    }
+
+    @Test
+    void aFortySecondVaultOutageEndsWithEveryRecordingPublishedOnceAndNoDeadLetter() throws Exception {
+        topics(2);
+        String[] all = RECORDINGS;
+        for (String f : all) {
+            vault.stubFor(get("/api/storage/blob").withHeader("X-Kerberos-Storage-FileName", equalTo("cam-user/" + f))
+                    .willReturn(ok().withBody(Files.readAllBytes(TestData.require("videos/kerberos/" + f)))));
+            send(good(f));
+        }
+        Process worker = worker(env(Map.of("CONCURRENCY", "1")), "outage");
+        try (Outcomes out = new Outcomes(kafka)) {
+            out.readUntil(() -> !out.published.isEmpty(), Duration.ofSeconds(90));
+            // Vault goes down for 40 s: every call answers 503.
+            StubMapping down = vault.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(503)));
+            long outage = System.nanoTime();
+            int before = vault.getAllServeEvents().size();
+            Thread.sleep(40_000);
+            int during = vault.getAllServeEvents().size() - before;
+            vault.removeStub(down);
+            out.readUntil(() -> out.publishedCounts().size() == all.length, Duration.ofSeconds(120));
+            double recovery = (System.nanoTime() - outage) / 1e9 - 40;
+            System.out.printf("[outage] %d recordings, 40 s of 503s: %d Vault calls during the outage, all published "
+                    + "%.1f s after it ended; results %s; dead letters %d%n", all.length, during, recovery,
+                    out.publishedCounts(), out.dead.size());
+            assertTrue(worker.isAlive(), logs());
+            assertEquals(once(all), out.publishedCounts(), "every recording published exactly once");
+            assertEquals(List.of(), out.reasons().entrySet().stream().toList(), "no dead letter");
+            assertTrue(during < 40, "the breaker kept the worker from hammering Vault: " + during + " calls");
+        }
+        worker.destroy();
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, worker.exitValue(), logs());
+    }
+
+    @Test
+    void aBrokerRestartMidRunLosesNothing() throws Exception {
+        topics(2);
+        String[] all = java.util.Arrays.copyOf(RECORDINGS, 5);
+        for (String f : all) {
+            vault.stubFor(get("/api/storage/blob").withHeader("X-Kerberos-Storage-FileName", equalTo("cam-user/" + f))
+                    .willReturn(ok().withBody(Files.readAllBytes(TestData.require("videos/kerberos/" + f)))
+                            .withFixedDelay(1500))); // slow enough that recordings are in flight at the restart
+            send(good(f));
+        }
+        producer.close();
+        producer = null;
+        Process worker = worker(env(Map.of("CONCURRENCY", "2")), "restart");
+        Map<String, Integer> counts;
+        int deadLetters;
+        try (Outcomes out = new Outcomes(kafka)) {
+            out.readUntil(() -> !out.published.isEmpty(), Duration.ofSeconds(90));
+            long down = System.nanoTime();
+            kafka.stop();
+            Thread.sleep(10_000);
+            kafka.start();
+            out.readUntil(() -> out.publishedCounts().size() == all.length, Duration.ofSeconds(150));
+            counts = out.publishedCounts();
+            deadLetters = out.dead.size();
+            System.out.printf("[restart] broker down 10 s: %d of %d recordings published %.1f s after the stop, "
+                    + "%d results in all (at least once), %d dead letters%n", counts.size(), all.length,
+                    (System.nanoTime() - down) / 1e9, out.published.size(), deadLetters);
+        }
+        assertTrue(worker.isAlive(), logs());
+        assertEquals(once(all).keySet(), counts.keySet(), "every recording has a result");
+        assertEquals(0, deadLetters);
+        worker.destroy();
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, worker.exitValue(), logs());
+    }
+}
