@@ -35,10 +35,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code detect [--model M] [--labels L] [--frames N | --fps F] [--format legacy|hub] [--detector NAME]
- * [--annotate DIR] FILE...}: decoding, detection and tracking on local files, printing one result JSON per file
- * (the schema the worker publishes) and, with {@code --annotate}, writing JPEGs with boxes, labels, scores and
- * track trails. The same environment variables as the worker apply; options override them.
+ * {@code detect [--model M] [--labels L] [--frames N | --fps F] [--format detections|legacy|hub]
+ * [--detector NAME] [--annotate DIR] FILE...}: decoding, detection and tracking on local files, printing one JSON
+ * per file (by default every detection with label, score and box, the tracks and the count the forwarding
+ * threshold compares with; {@code legacy} or {@code hub}: the result the worker publishes), a one-line summary per
+ * file on standard error, and, with {@code --annotate}, JPEGs with boxes, labels, scores and track trails. The
+ * same environment variables as the worker apply; options override them.
  */
 final class DetectCommand {
     private DetectCommand() {
@@ -48,7 +50,7 @@ final class DetectCommand {
         Map<String, String> env = new HashMap<>(System.getenv());
         List<Path> files = new ArrayList<>();
         Path annotate = null;
-        String format = "hub";
+        String format = "detections";
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -84,7 +86,7 @@ final class DetectCommand {
         try {
             config = WorkerApp.definition(providers).parse(ConfigSource.of(env));
             provider = providers.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
-            resultFormat = ResultFormat.parse(format);
+            resultFormat = format.equals("detections") ? null : ResultFormat.parse(format);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("vault-ml detect: " + e.getMessage().replace("\n", "\n  "));
             return 2;
@@ -97,7 +99,9 @@ final class DetectCommand {
             for (Path file : files) {
                 try {
                     AnalysisResult result = analyse(file, detector, decoder, tracker, config, annotator, err);
-                    out.println(new String(KerberosResults.toJson(result, resultFormat), StandardCharsets.UTF_8));
+                    out.println(resultFormat == null ? DetectionsReport.json(file.toString(), result)
+                            : new String(KerberosResults.toJson(result, resultFormat), StandardCharsets.UTF_8));
+                    err.println("vault-ml detect: " + file + ": " + DetectionsReport.summary(result));
                 } catch (VaultMlException | IOException e) {
                     err.println("vault-ml detect: " + file + ": " + e.getMessage());
                     failures++;

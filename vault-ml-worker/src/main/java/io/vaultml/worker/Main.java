@@ -120,8 +120,9 @@ public final class Main {
         return """
                 usage: java -jar vault-ml-worker.jar [command]
                   worker [--once]   run the worker configured by environment variables (the default)
-                  detect [--model M.onnx] [--labels L] [--frames N | --fps F] [--format legacy|hub]
-                         [--annotate DIR] FILE...   detect (and track) objects in local videos or images
+                  detect [--model M.onnx] [--labels L] [--frames N | --fps F]
+                         [--format detections|legacy|hub] [--annotate DIR] FILE...
+                                    detect (and track) objects in local videos or images
                   bench --model M.onnx [--frames N] [--fps F] [--repeat R] DIR|FILE...
                                     print decode, preprocessing, inference and end-to-end timings
                   config-docs       print the configuration reference (Markdown)""";

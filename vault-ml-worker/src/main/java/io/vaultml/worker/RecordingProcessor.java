@@ -90,6 +90,10 @@ final class RecordingProcessor {
             log.warn("Recording {} is {}", event.key(), report.truncationSummary());
         }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
+        if (!tracks.isEmpty() && tracks.stream().allMatch(Track::unassociated)) {
+            log.debug("Recording {}: its {} analysed frames are too far apart to track; each object of the busiest "
+                    + "frame per label is reported once, as of interest", event.key(), frames.size());
+        }
         long tracked = System.nanoTime();
         metrics.stage("track", tracked - detected);
         AnalysisResult result = new AnalysisResult(event, report.video(), frames, tracks, tracker != null,

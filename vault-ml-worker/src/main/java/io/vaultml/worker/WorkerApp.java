@@ -25,6 +25,7 @@ import io.vaultml.api.config.QueueKeys;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.vision.onnx.Sampling;
 import io.vaultml.vision.onnx.VisionConfig;
 import io.vaultml.worker.local.DirectoryEventSource;
 import io.vaultml.worker.local.JsonLinesSink;
@@ -140,6 +141,13 @@ public final class WorkerApp implements AutoCloseable {
             forwarders.addAll(http.forwarders());
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
+            if (tracker != null && VisionConfig.sampling(config) instanceof Sampling.Count count
+                    && tracker.settings().moveDistance() > 0) {
+                log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
+                        + "to follow an object: then every object of the busiest frame per label counts, and "
+                        + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
+                        count.frames(), tracker.settings().moveDistance());
+            }
             RecordingProcessor processor = new RecordingProcessor(fetcher,
                     new FfmpegDecoder(VisionConfig.decoderOptions(config)), VisionConfig.sampling(config), inference,
                     tracker, metrics, config.get(WorkerSettings.RECORDING_TIMEOUT));

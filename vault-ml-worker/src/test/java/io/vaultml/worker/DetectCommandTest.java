@@ -42,7 +42,41 @@ class DetectCommandTest {
 
         assertEquals(0, exit);
         assertEquals(1, out.toString(StandardCharsets.UTF_8).lines().count());
-        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        List<String> said = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).matches("vault-ml detect: .*highway.*\\.mp4: 2 frames, \\d+ detections.*"), said.get(0));
+    }
+
+    @Test
+    void theDefaultOutputShowsEveryDetectionAndASummary() throws Exception {
+        String file = TestData.require("videos/kerberos/" + LocalModeTest.PEDESTRIANS).toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = DetectCommand.run(new String[] {"--model", TestData.require("models/yolox_nano.onnx").toString(),
+                "--frames", "5", file}, print(out), print(err));
+        assertEquals(0, exit);
+        JsonNode report = LocalModeTest.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(5, report.get("frames").size());
+        int detections = 0;
+        int people = 0;
+        for (JsonNode frame : report.get("frames")) {
+            for (JsonNode d : frame.get("detections")) {
+                detections++;
+                people += d.get("label").asText().equals("person") ? 1 : 0;
+                assertEquals(4, d.get("box").size());
+                assertTrue(d.get("score").asDouble() > 0 && d.get("score").asDouble() <= 1);
+            }
+        }
+        assertTrue(people >= 3, report.toString());
+        // Five frames seconds apart: one entry per object of each label's busiest frame, all counted.
+        assertTrue(report.get("tracks").size() >= 3, report.toString());
+        assertEquals(report.get("tracks").size(), report.get("objectsOfInterest").asInt());
+        assertEquals("unknown: frames too far apart to track", report.at("/tracks/0/motion").asText());
+        String summary = err.toString(StandardCharsets.UTF_8).strip();
+        assertTrue(summary.startsWith("vault-ml detect: " + file + ": 5 frames, " + detections + " detections: person "
+                + people), summary);
+        assertTrue(summary.endsWith(report.get("tracks").size() + " objects (frames too far apart to track; each "
+                + "counted once)"), summary);
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {
