@@ -21,8 +21,10 @@ import java.util.Comparator;
  * {@code data.boxes[f][d] = [x1, y1, x2, y2]} (integer pixels of the original frame), one entry per analysed
  * frame, frames without objects included as empty lists.
  *
- * <p><b>Hub</b> ({@code classify}): {@code data.objectCount} and {@code data.properties} count only moving
- * tracks; {@code data.details[]} has one entry per reported track, moving or static, with the Hub's field names.
+ * <p><b>Hub</b> ({@code classify}): {@code data.objectCount} and {@code data.properties} count the tracks that are
+ * objects of interest ({@link io.vaultml.api.Track#moving()}: moved at least {@code MOVE_DISTANCE}, or a
+ * one-sighting entry of frames too far apart to track, whose motion is unknown); {@code data.details[]} has one
+ * entry per reported track, moving or static, with the Hub's field names.
  * Without tracking, {@code details} is empty and the count and properties describe the analysed frame with the
  * most detections.
  *

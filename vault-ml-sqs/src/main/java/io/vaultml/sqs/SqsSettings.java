@@ -38,7 +38,7 @@ public final class SqsSettings {
             .doc("Explicit secret access key, with SQS_ACCESS_KEY.").build();
     public static final ConfigKey<Duration> SQS_VISIBILITY_TIMEOUT = ConfigKey.duration("SQS_VISIBILITY_TIMEOUT")
             .defaultValue(Duration.ofSeconds(60)).group(GROUP)
-            .doc("Visibility timeout of received messages; it is extended every half period while a recording is "
+            .doc("Visibility timeout of received messages; it is extended every third of it while a recording is "
                     + "processed, and a crashed worker's messages return after it.").build();
     public static final ConfigKey<String> SQS_DEAD_LETTER_QUEUE = ConfigKey.string("SQS_DEAD_LETTER_QUEUE").group(GROUP)
             .doc("Queue (name or URL) for events that can never succeed, sent explicitly with reason attributes. "

@@ -47,6 +47,12 @@ final class Pipeline {
         private final Set<Integer> settled = new HashSet<>();
         private final Map<Integer, ResultMessage> results = new HashMap<>();
         private final Map<Integer, Integer> forwarded = new HashMap<>();
+        /** When the event now being handled started ({@link System#nanoTime()}), for the worker's watchdog. */
+        private volatile long eventStarted = System.nanoTime();
+
+        long eventStarted() {
+            return eventStarted;
+        }
 
         boolean settled(int event) {
             return settled.contains(event);
@@ -122,6 +128,7 @@ final class Pipeline {
     }
 
     private void handleEvent(Delivery delivery, int index, RecordingEvent event, Progress progress) {
+        progress.eventStarted = System.nanoTime();
         try {
             ResultMessage message = progress.results.get(index);
             if (message == null) {

@@ -61,6 +61,8 @@ final class Worker {
         final long firstTry = System.nanoTime();
         int failures;
         boolean exhausted;
+        /** Released to the source by the watchdog while its thread was stuck: that thread only finishes up. */
+        volatile boolean abandoned;
         RuntimeException lastFailure;
         long dueAt;
 
@@ -76,6 +78,7 @@ final class Worker {
     private final Duration shutdownTimeout;
     private final RetryPolicy retries;
     private final Duration stallTimeout;
+    private final Duration stuckAfter;
     private final BooleanSupplier inferenceAlive;
     private final ExecutorService pool;
     private final Semaphore permits;
@@ -94,6 +97,18 @@ final class Worker {
 
     Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
             RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive) {
+        this(source, pipeline, metrics, concurrency, shutdownTimeout, retries, stallTimeout, inferenceAlive,
+                Duration.ofDays(1));
+    }
+
+    /**
+     * @param recordingTimeout {@code RECORDING_TIMEOUT}: a recording whose thread is still busy a tenth past it
+     *     (waits inside the pipeline end at the timeout itself) is stuck somewhere no deadline reaches (a plugin,
+     *     native code); the watchdog gives its delivery back to the source for redelivery and reports it
+     */
+    Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
+            RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive, Duration recordingTimeout) {
+        this.stuckAfter = recordingTimeout.plus(recordingTimeout.dividedBy(10)).plusSeconds(1);
         this.source = source;
         this.pipeline = pipeline;
         this.metrics = metrics;
@@ -123,6 +138,7 @@ final class Worker {
                 while ((back = comeBack.poll()) != null) {
                     delayed.add(back);
                 }
+                releaseStuck();
                 long now = System.nanoTime();
                 while (!delayed.isEmpty() && delayed.peek().dueAt - now <= 0) {
                     pending.addFirst(delayed.poll()); // retries go before new deliveries
@@ -165,6 +181,25 @@ final class Worker {
         return 0;
     }
 
+    /**
+     * Gives back the deliveries whose current event has been busy past {@link #stuckAfter}: their messages return
+     * to the queue (SQS: visibility no longer extended; Kafka: the offset fetched again) while the stuck thread
+     * keeps its slot; {@link #problems()} reports them until their threads come back.
+     */
+    private void releaseStuck() {
+        long now = System.nanoTime();
+        for (Work work : processing.keySet()) {
+            if (!work.abandoned && now - work.progress.eventStarted() > stuckAfter.toNanos()) {
+                work.abandoned = true;
+                source.retryLater(work.delivery);
+                metrics.retry("stuck");
+                log.warn("Delivery {} has been busy for {} s, past RECORDING_TIMEOUT; released for redelivery (its "
+                        + "thread is still busy)", work.delivery.id(), TimeUnit.NANOSECONDS.toSeconds(
+                        now - work.progress.eventStarted()));
+            }
+        }
+    }
+
     private void process(Work work) {
         try {
             if (work.exhausted) {
@@ -172,8 +207,26 @@ final class Worker {
             } else {
                 pipeline.handle(work.delivery, work.progress);
             }
+            // Also after a release by the watchdog: the outcome exists, so the message may go.
             source.complete(work.delivery);
             lastFinished.set(System.nanoTime());
+        } catch (RuntimeException | Error e) {
+            if (work.abandoned) {
+                log.info("Stuck delivery {} ended with {} after it was released; its redelivery decides",
+                        work.delivery.id(), e.getClass().getSimpleName());
+                return;
+            }
+            handleFailure(work, e);
+        } finally {
+            processing.remove(work);
+            metrics.inFlight.decrementAndGet();
+            permits.release();
+        }
+    }
+
+    private void handleFailure(Work work, Throwable failure) {
+        try {
+            throw failure;
         } catch (OutageException e) {
             if (released(work)) {
                 return;
@@ -215,10 +268,6 @@ final class Worker {
                 fatal.compareAndSet(null, t);
                 source.wakeup();
             }
-        } finally {
-            processing.remove(work);
-            metrics.inFlight.decrementAndGet();
-            permits.release();
         }
     }
 
@@ -275,6 +324,10 @@ final class Worker {
         }
         long now = System.nanoTime();
         long sinceFinish = now - lastFinished.get();
+        long stuck = processing.keySet().stream().filter(w -> w.abandoned).count();
+        if (stuck > 0) {
+            out.add("stuck: " + stuck + " recording(s) busy past RECORDING_TIMEOUT, released for redelivery");
+        }
         long oldest = processing.values().stream().mapToLong(start -> now - start).max().orElse(0);
         if (oldest > stallTimeout.toNanos() && sinceFinish > stallTimeout.toNanos()) {
             out.add("stalled: " + processing.size() + " recording(s) in flight, the oldest for "

@@ -100,7 +100,8 @@ class FaultToleranceTest {
             forwarders.addAll(after);
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
                     ResultFormat.LEGACY, false, 10, metrics);
-            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive);
+            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive,
+                    recordingTimeout);
             exit = CompletableFuture.supplyAsync(worker::run);
         }
 
@@ -435,6 +436,41 @@ class FaultToleranceTest {
             assertTrue(h.worker.problems().contains("the inference thread is not running"), h.worker.problems().toString());
             assertEquals(List.of(), h.out.deadLetters(), "not the event's fault: no dead letter");
             assertEquals(List.of(), h.source.completed(), "given back, not committed");
+        }
+    }
+
+    @Test
+    void aRecordingStuckWhereNoDeadlineReachesIsReleasedAndTheOthersGoOn() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
+            if (key.equals("cam/stuck.mp4") && n == 1) {
+                // A fetcher plugin stuck in a call that no timeout covers.
+                while (unblock.getCount() > 0) {
+                    try {
+                        unblock.await();
+                    } catch (InterruptedException e) {
+                        // ignores interrupts, as native code would
+                    }
+                }
+            }
+            return good(key);
+        });
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(500),
+                Duration.ofMinutes(5))) {
+            h.source.offer(event("cam/stuck.mp4"));
+            await(() -> fetcher.calls("cam/stuck.mp4") == 1, Duration.ofSeconds(10), () -> "not started");
+            for (String key : List.of("cam/a.mp4", "cam/b.mp4", "cam/c.mp4")) {
+                h.source.offer(event(key));
+            }
+            // Released after RECORDING_TIMEOUT: delivered again, and this time it works; the others go on meanwhile.
+            await(() -> h.out.results().size() == 4, Duration.ofSeconds(60), () -> reasons(h.out).toString());
+            assertEquals(2, fetcher.calls("cam/stuck.mp4"), "redelivered once");
+            assertTrue(h.worker.problems().contains("stuck: 1 recording(s) busy past RECORDING_TIMEOUT, released for "
+                    + "redelivery"), h.worker.problems().toString());
+            unblock.countDown();
+            await(h.worker::healthy, Duration.ofSeconds(10), () -> h.worker.problems().toString());
+            assertEquals(List.of(), h.out.deadLetters());
         }
     }
 }

@@ -77,7 +77,7 @@ class HostileInputIT extends KafkaScenario {
             out.readUntil(() -> out.dead.size() >= hostile.size() + 1 && out.published.size() >= GOOD.length
                     || !worker.isAlive(), Duration.ofSeconds(150));
             double seconds = (System.nanoTime() - started) / 1e9;
-            assertTrue(worker.isAlive(), logs());
+            assertTrue(worker.isAlive(), this::logs);
             Map<String, String> reasons = out.reasons();
             System.out.printf("[hostile] %d events: %d results %s, %d dead letters in %.1f s%n", hostile.size() + 4,
                     out.published.size(), out.publishedCounts(), out.dead.size(), seconds);
@@ -100,7 +100,7 @@ class HostileInputIT extends KafkaScenario {
         }
         worker.destroy();
         assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, worker.exitValue(), logs());
+        assertEquals(0, worker.exitValue(), this::logs);
         String logs = logs();
         for (String secret : SECRETS.split("\\|")) {
             assertFalse(logs.contains(secret), "a secret reached the logs: " + secret);
@@ -131,14 +131,14 @@ class HostileInputIT extends KafkaScenario {
             System.out.printf("[outage] %d recordings, 40 s of 503s: %d Vault calls during the outage, all published "
                     + "%.1f s after it ended; results %s; dead letters %d%n", all.length, during, recovery,
                     out.publishedCounts(), out.dead.size());
-            assertTrue(worker.isAlive(), logs());
+            assertTrue(worker.isAlive(), this::logs);
             assertEquals(once(all), out.publishedCounts(), "every recording published exactly once");
             assertEquals(List.of(), out.reasons().entrySet().stream().toList(), "no dead letter");
             assertTrue(during < 40, "the breaker kept the worker from hammering Vault: " + during + " calls");
         }
         worker.destroy();
         assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, worker.exitValue(), logs());
+        assertEquals(0, worker.exitValue(), this::logs);
     }
 
     @Test
@@ -169,11 +169,11 @@ class HostileInputIT extends KafkaScenario {
                     + "%d results in all (at least once), %d dead letters%n", counts.size(), all.length,
                     (System.nanoTime() - down) / 1e9, out.published.size(), deadLetters);
         }
-        assertTrue(worker.isAlive(), logs());
+        assertTrue(worker.isAlive(), this::logs);
         assertEquals(once(all).keySet(), counts.keySet(), "every recording has a result");
         assertEquals(0, deadLetters);
         worker.destroy();
         assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, worker.exitValue(), logs());
+        assertEquals(0, worker.exitValue(), this::logs);
     }
 }

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the process-level Kafka scenarios share: an in-JVM Kafka broker, WireMock as the configured Kerberos Vault
@@ -69,10 +68,10 @@ abstract class KafkaScenario {
     Path logs;
 
     @BeforeEach
-    void start(@TempDir Path dir) throws Exception {
+    void start(org.junit.jupiter.api.TestInfo test) throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(WorkerProcessIT.JAR), "SKIPPED: worker jar not built");
         Assumptions.assumeTrue(RECORDINGS.length >= 7, "SKIPPED: the test recordings (videos/kerberos) are missing");
-        logs = dir;
+        logs = WorkerProcesses.logDir(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
         kafka = new EmbeddedKafka(false);
         vault = new WireMockServer(options().dynamicPort());
         vault.start();
@@ -129,14 +128,10 @@ abstract class KafkaScenario {
         return p;
     }
 
-    String logs() throws Exception {
-        StringBuilder all = new StringBuilder();
-        try (var files = Files.list(logs)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-                all.append("==== ").append(f.getFileName()).append('\n').append(Files.readString(f));
-            }
-        }
-        return all.toString();
+    /** The worker logs of this test, with a thread dump of each worker still running. */
+    String logs() {
+        workers.forEach(WorkerProcesses::threadDump);
+        return WorkerProcesses.logs(logs);
     }
 
     void send(String body) throws Exception {

@@ -36,7 +36,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged worker as its own process: events from a real Kafka broker, recordings from WireMock acting as
@@ -47,8 +46,9 @@ class KafkaWorkerIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void eventsInResultsOutPoisonToDeadLetterAndSigtermLosesNothing(@TempDir Path dir) throws Exception {
+    void eventsInResultsOutPoisonToDeadLetterAndSigtermLosesNothing() throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(WorkerProcessIT.JAR), "SKIPPED: worker jar not built");
+        Path dir = WorkerProcesses.logDir("KafkaWorkerIT");
         Path videos = TestData.require("videos/kerberos");
         try (EmbeddedKafka kafka = new EmbeddedKafka(false)) {
             WireMockServer vault = new WireMockServer(options().dynamicPort());
@@ -109,13 +109,17 @@ class KafkaWorkerIT {
                     dlqReader.poll(Duration.ofMillis(50)).forEach(deadLetters::add);
                 }
                 reader.poll(Duration.ofSeconds(1)).forEach(results::add);
+                if (distinctKeys(results).size() < keys.size() || deadLetters.size() < 2) {
+                    WorkerProcesses.threadDump(second); // gave up waiting: show what the worker was doing
+                }
                 second.destroy();
                 assertTrue(second.waitFor(90, TimeUnit.SECONDS));
                 assertEquals(0, second.exitValue(), Files.readString(dir.resolve("second.log")));
                 reader.close();
                 dlqReader.close();
 
-                assertEquals(keys, distinctKeys(results), "every recording has a result");
+                assertEquals(keys, distinctKeys(results), () -> "every recording has a result\n"
+                        + WorkerProcesses.logs(dir));
                 assertEquals(keys.size(), results.size(), "a graceful stop publishes nothing twice");
                 for (ConsumerRecord<byte[], byte[]> r : results) {
                     JsonNode result = JSON.readTree(r.value());
@@ -163,10 +167,6 @@ class KafkaWorkerIT {
     }
 
     static Process start(Map<String, String> env, Path log) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", WorkerProcessIT.JAR.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
+        return WorkerProcesses.start(env, log);
     }
 }

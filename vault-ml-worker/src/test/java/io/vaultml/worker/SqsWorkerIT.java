@@ -25,7 +25,6 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -39,8 +38,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class SqsWorkerIT {
 
     @Test
-    void awsStandardEnvironmentIsEnoughAndSigtermLosesNothing(@TempDir Path dir) throws Exception {
+    void awsStandardEnvironmentIsEnoughAndSigtermLosesNothing() throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(WorkerProcessIT.JAR), "SKIPPED: worker jar not built");
+        Path dir = WorkerProcesses.logDir("SqsWorkerIT");
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
         String endpoint = "http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort();
         WireMockServer vault = new WireMockServer(options().dynamicPort());
@@ -84,11 +84,14 @@ class SqsWorkerIT {
             while (keysOf(results).size() < keys.size() && System.nanoTime() < deadline && second.isAlive()) {
                 results.addAll(receive(sqs, out));
             }
+            if (keysOf(results).size() < keys.size()) {
+                WorkerProcesses.threadDump(second); // gave up waiting: show what the worker was doing
+            }
             second.destroy();
             assertTrue(second.waitFor(90, TimeUnit.SECONDS));
             assertEquals(0, second.exitValue(), Files.readString(dir.resolve("second.log")));
             results.addAll(receive(sqs, out));
-            assertEquals(keys, keysOf(results));
+            assertEquals(keys, keysOf(results), () -> WorkerProcesses.logs(dir));
             assertEquals(keys.size(), results.size(), "a graceful stop publishes nothing twice");
         } finally {
             vault.stop();

@@ -61,8 +61,9 @@ public final class KerberosHttpConfig {
             .build();
     public static final ConfigKey<Integer> FORWARDING_OBJECT_THRESHOLD = ConfigKey.integer("FORWARDING_OBJECT_THRESHOLD")
             .defaultValue(1).validator(Validators.atLeast(0)).group(FORWARDING)
-            .doc("Objects of interest at or above which forwarding happens: moving tracks when tracking is on, "
-                    + "otherwise the most detections in one analysed frame.").build();
+            .doc("Objects of interest at or above which forwarding happens (the hub format's objectCount): moving "
+                    + "tracks when the analysed frames can be tracked, one per object of each label's busiest frame "
+                    + "when they are too far apart, the most detections in one frame with TRACKING=false.").build();
     public static final ConfigKey<Boolean> REMOVE_AFTER_PROCESSED = ConfigKey.bool("REMOVE_AFTER_PROCESSED")
             .defaultValue(false).group(FORWARDING)
             .doc("Remove the recording from Kerberos Vault after it was processed: only after the result was "

@@ -93,6 +93,14 @@ public final class FfmpegDecoder {
     private static final AtomicBoolean hardwareWarned = new AtomicBoolean();
 
     static {
+        // Load every FFmpeg library and the I/O callback classes here, once, on the thread that creates the first
+        // decoder, rather than lazily inside the first decodes, which the worker starts on several threads at once.
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class);
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avcodec.class);
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int.class);
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.avformat.Seek_Pointer_long_int.class);
         // FFmpeg prints each corrupt packet to stderr; we report problems ourselves.
         av_log_set_level(AV_LOG_FATAL);
     }
