@@ -93,14 +93,13 @@ public final class FfmpegDecoder {
     private static final AtomicBoolean hardwareWarned = new AtomicBoolean();
 
     static {
-        // Load every FFmpeg library and the I/O callback classes here, once, on the thread that creates the first
-        // decoder, rather than lazily inside the first decodes, which the worker starts on several threads at once.
+        // Load the FFmpeg libraries and create the process's one pair of I/O callbacks (see MemoryInput) here,
+        // once, on the thread that creates the first decoder, not inside decodes running on several threads.
         org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avutil.class);
         org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avcodec.class);
         org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
         org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
-        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int.class);
-        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.avformat.Seek_Pointer_long_int.class);
+        java.util.Objects.requireNonNull(MemoryInput.READER);
         // FFmpeg prints each corrupt packet to stderr; we report problems ourselves.
         av_log_set_level(AV_LOG_FATAL);
     }
@@ -208,7 +207,8 @@ public final class FfmpegDecoder {
 
         void open() {
             BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER));
-            avio = avio_alloc_context(buffer, IO_BUFFER, 0, null, input.reader, null, input.seeker);
+            avio = avio_alloc_context(buffer, IO_BUFFER, 0, input.opaque(), MemoryInput.READER, null,
+                    MemoryInput.SEEKER);
             if (avio == null || avio.isNull()) {
                 av_free(buffer);
                 throw new OutOfMemoryError("FFmpeg could not allocate an I/O context");

@@ -193,4 +193,44 @@ class FfmpegDecoderTest {
         assertEquals(2, report.framesDelivered());
         assertTrue(report.video().codec().equals("h264") || report.video().codec().equals("h264_cuvid"));
     }
+
+    @Test
+    void manyConcurrentDecodesEachReadTheirOwnBytes() throws Exception {
+        // More decodes at once than JavaCPP has slots for callback objects (10), all starting together: each must see
+        // exactly the frames a decode on its own sees. With one callback object per decode, concurrent creation
+        // could hand two decodes the same slot (wrong bytes, "Invalid data", or an aborted JVM).
+        List<Media> recordings = new ArrayList<>();
+        try (var files = Files.list(TestData.require("videos/kerberos"))) {
+            for (Path f : files.sorted().toList()) {
+                recordings.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
+            }
+        }
+        List<List<Seen>> alone = new ArrayList<>();
+        for (Media m : recordings) {
+            alone.add(decode(DECODER, m, Sampling.count(3)));
+        }
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 5; round++) {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<List<Seen>>> together = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    Media m = recordings.get(i % recordings.size());
+                    together.add(pool.submit(() -> {
+                        start.await();
+                        return decode(DECODER, m, Sampling.count(3));
+                    }));
+                }
+                start.countDown();
+                for (int i = 0; i < threads; i++) {
+                    assertEquals(alone.get(i % recordings.size()), together.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS),
+                            "round " + round + ", decode " + i + " (" + recordings.get(i % recordings.size()).key() + ")");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, MemoryInput.openCount(), "every input was released");
+    }
 }
