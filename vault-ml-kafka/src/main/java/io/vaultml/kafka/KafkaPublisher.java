@@ -120,6 +120,11 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
             if (cause instanceof AuthorizationException || cause instanceof InvalidTopicException) {
                 throw new ConfigException("Kafka refuses publishing to topic " + topic + ": " + cause.getMessage());
             }
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    && String.valueOf(cause.getMessage()).contains("not present in metadata")) {
+                // It existed at startup (checkTopic): it was deleted, which fails every event alike.
+                throw new ConfigException("Kafka topic " + topic + " no longer exists");
+            }
             throw new OutageException("Publishing the " + what + " to " + topic + " failed: " + cause.getMessage(),
                     OUTAGE_PAUSE, cause);
         } catch (TimeoutException e) {

@@ -14,6 +14,7 @@ import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.KerberosEvents;
 import io.vaultml.kerberos.KerberosResults;
 import io.vaultml.kerberos.ResultFormat;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,9 +50,15 @@ final class Pipeline {
         private final Map<Integer, Integer> forwarded = new HashMap<>();
         /** When the event now being handled started ({@link System#nanoTime()}), for the worker's watchdog. */
         private volatile long eventStarted = System.nanoTime();
+        /** Its deadline budget ({@link RecordingProcessor#timeoutFor}). */
+        private volatile Duration eventTimeout = Duration.ofDays(1);
 
         long eventStarted() {
             return eventStarted;
+        }
+
+        Duration eventTimeout() {
+            return eventTimeout;
         }
 
         boolean settled(int event) {
@@ -128,6 +135,7 @@ final class Pipeline {
     }
 
     private void handleEvent(Delivery delivery, int index, RecordingEvent event, Progress progress) {
+        progress.eventTimeout = processor.timeoutFor(event);
         progress.eventStarted = System.nanoTime();
         try {
             ResultMessage message = progress.results.get(index);

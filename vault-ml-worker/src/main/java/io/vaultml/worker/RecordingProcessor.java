@@ -38,7 +38,10 @@ final class RecordingProcessor {
         this(fetcher, decoder, sampling, inference, tracker, metrics, Duration.ofDays(1));
     }
 
-    /** @param timeout how long one recording may take from fetch to tracks before it is given up for a retry */
+    /**
+     * @param timeout how long one recording may take from fetch to tracks before it is given up for a retry;
+     *     zero derives it per recording ({@link #timeoutFor})
+     */
     RecordingProcessor(MediaFetcher fetcher, FfmpegDecoder decoder, Sampling sampling, InferenceService inference,
             Tracker tracker, Metrics metrics, Duration timeout) {
         this.timeout = timeout;
@@ -50,7 +53,22 @@ final class RecordingProcessor {
         this.metrics = metrics;
     }
 
+    /**
+     * The deadline budget of one recording: the configured timeout, or, when that is zero, 2 min plus 2 s per frame
+     * the sampling may analyse plus 2 s per MiB the event declares. Generous on purpose: it bounds hangs, it does
+     * not police slow hardware.
+     */
+    Duration timeoutFor(RecordingEvent event) {
+        if (!timeout.isZero()) {
+            return timeout;
+        }
+        int frames = sampling instanceof Sampling.Count c ? c.frames() : ((Sampling.Rate) sampling).max();
+        long mib = Math.max(0, event.fileSize()) >> 20;
+        return Duration.ofMinutes(2).plusSeconds(2L * frames).plusSeconds(2 * mib);
+    }
+
     AnalysisResult process(RecordingEvent event) {
+        Duration timeout = timeoutFor(event);
         long start = System.nanoTime();
         Media media = fetcher.fetch(event);
         long fetched = System.nanoTime();

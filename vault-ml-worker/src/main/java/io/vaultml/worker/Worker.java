@@ -78,7 +78,6 @@ final class Worker {
     private final Duration shutdownTimeout;
     private final RetryPolicy retries;
     private final Duration stallTimeout;
-    private final Duration stuckAfter;
     private final BooleanSupplier inferenceAlive;
     private final ExecutorService pool;
     private final Semaphore permits;
@@ -95,20 +94,14 @@ final class Worker {
                 new RetryPolicy(retryBackoff, Duration.ofMinutes(5), 10), Duration.ofMinutes(15), () -> true);
     }
 
-    Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
-            RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive) {
-        this(source, pipeline, metrics, concurrency, shutdownTimeout, retries, stallTimeout, inferenceAlive,
-                Duration.ofDays(1));
-    }
-
     /**
-     * @param recordingTimeout {@code RECORDING_TIMEOUT}: a recording whose thread is still busy a tenth past it
-     *     (waits inside the pipeline end at the timeout itself) is stuck somewhere no deadline reaches (a plugin,
-     *     native code); the watchdog gives its delivery back to the source for redelivery and reports it
+     * @param stallTimeout {@code STALL_TIMEOUT}: recordings in flight and none finished for this long is unhealthy.
+     *     Separately, a recording whose thread is still busy a tenth past its own deadline (waits inside the
+     *     pipeline end at the deadline itself) is stuck somewhere no deadline reaches (a plugin, native code): the
+     *     watchdog gives its delivery back to the source for redelivery and reports it.
      */
     Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
-            RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive, Duration recordingTimeout) {
-        this.stuckAfter = recordingTimeout.plus(recordingTimeout.dividedBy(10)).plusSeconds(1);
+            RetryPolicy retries, Duration stallTimeout, BooleanSupplier inferenceAlive) {
         this.source = source;
         this.pipeline = pipeline;
         this.metrics = metrics;
@@ -182,14 +175,17 @@ final class Worker {
     }
 
     /**
-     * Gives back the deliveries whose current event has been busy past {@link #stuckAfter}: their messages return
+     * Gives back the deliveries whose current event has been busy a tenth (and a second) past its deadline: their
+     * messages return
      * to the queue (SQS: visibility no longer extended; Kafka: the offset fetched again) while the stuck thread
      * keeps its slot; {@link #problems()} reports them until their threads come back.
      */
     private void releaseStuck() {
         long now = System.nanoTime();
         for (Work work : processing.keySet()) {
-            if (!work.abandoned && now - work.progress.eventStarted() > stuckAfter.toNanos()) {
+            Duration budget = work.progress.eventTimeout();
+            long stuckAfter = budget.plus(budget.dividedBy(10)).plusSeconds(1).toNanos();
+            if (!work.abandoned && now - work.progress.eventStarted() > stuckAfter) {
                 work.abandoned = true;
                 source.retryLater(work.delivery);
                 metrics.retry("stuck");

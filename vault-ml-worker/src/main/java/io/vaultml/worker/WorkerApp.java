@@ -160,7 +160,7 @@ public final class WorkerApp implements AutoCloseable {
                     config.get(WorkerSettings.RETRY_BACKOFF_MAX), config.get(WorkerSettings.RETRY_MAX_ATTEMPTS));
             this.worker = new Worker(source, pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
                     config.get(WorkerSettings.SHUTDOWN_TIMEOUT), retries, config.get(WorkerSettings.STALL_TIMEOUT),
-                    inference::alive, config.get(WorkerSettings.RECORDING_TIMEOUT));
+                    inference::alive);
             log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
                     detector.info().model(), detector.info().device(), results.describe(), deadLetterSink.describe());
             forwarders.stream().skip(1).forEach(f -> log.info("Then: {}", f.describe()));

@@ -80,9 +80,12 @@ public final class WorkerSettings {
                     + "and the last cause. Tries refused because the configured Vault, Hub or results broker is "
                     + "down (an outage) are not counted: the worker pauses instead.").build();
     public static final ConfigKey<Duration> RECORDING_TIMEOUT = ConfigKey.duration("RECORDING_TIMEOUT")
-            .defaultValue(Duration.ofMinutes(10)).group(OPERATIONS)
+            .defaultValue(Duration.ZERO).group(OPERATIONS)
             .doc("How long one recording may take from download to tracks; past it the try fails as a transient "
-                    + "fault and is retried.").build();
+                    + "fault and is retried, and a thread still busy a tenth later is reported on /healthz and its "
+                    + "message given back for redelivery. 0: derived per recording, 2 min + 2 s per frame to analyse "
+                    + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
+                    + "payload.fileSize.").build();
     public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.duration("STALL_TIMEOUT")
             .defaultValue(Duration.ofMinutes(15)).group(OPERATIONS)
             .doc("/healthz answers 503 when recordings are in flight and none has finished for this long.").build();

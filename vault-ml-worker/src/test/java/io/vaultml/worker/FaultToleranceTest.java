@@ -100,8 +100,7 @@ class FaultToleranceTest {
             forwarders.addAll(after);
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
                     ResultFormat.LEGACY, false, 10, metrics);
-            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive,
-                    recordingTimeout);
+            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive);
             exit = CompletableFuture.supplyAsync(worker::run);
         }
 
@@ -472,5 +471,23 @@ class FaultToleranceTest {
             await(h.worker::healthy, Duration.ofSeconds(10), () -> h.worker.problems().toString());
             assertEquals(List.of(), h.out.deadLetters());
         }
+    }
+
+    @Test
+    void theDefaultRecordingDeadlineGrowsWithTheFramesAndTheSize() {
+        Metrics metrics = new Metrics();
+        RecordingProcessor count = new RecordingProcessor(new ScriptedFetcher((k, n) -> good(k)),
+                new FfmpegDecoder(DecoderOptions.defaults()), Sampling.count(5), null, null, metrics, Duration.ZERO);
+        RecordingEvent small = RecordingEvent.ofKey("cam/1.mp4");
+        RecordingEvent big = io.vaultml.kerberos.KerberosEvents.parse(
+                "{\"payload\":{\"key\":\"cam/2.mp4\",\"fileSize\":104857600}}".getBytes()).get(0);
+        assertEquals(Duration.ofSeconds(130), count.timeoutFor(small), "2 min + 2 s x 5 frames");
+        assertEquals(Duration.ofSeconds(330), count.timeoutFor(big), "+ 2 s x 100 MiB");
+        RecordingProcessor rate = new RecordingProcessor(null, null, Sampling.rate(2, 100), null, null, metrics,
+                Duration.ZERO);
+        assertEquals(Duration.ofSeconds(320), rate.timeoutFor(small), "2 min + 2 s x MAX_NUMBER_OF_PREDICTIONS");
+        RecordingProcessor fixed = new RecordingProcessor(null, null, Sampling.count(5), null, null, metrics,
+                Duration.ofSeconds(42));
+        assertEquals(Duration.ofSeconds(42), fixed.timeoutFor(big), "a configured RECORDING_TIMEOUT wins");
     }
 }
