@@ -335,7 +335,6 @@ class FaultToleranceTest {
 
     /** Returns a short list on its first call (a plugin bug), then behaves. */
     static final class ContractBreakingDetector extends ScriptedDetector {
-        final FakeDetector fake = new FakeDetector();
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
@@ -372,18 +371,7 @@ class FaultToleranceTest {
 
     /** Blocks on its first batch until released: an inference that hangs. */
     static final class StuckDetector extends ScriptedDetector {
-        final FakeDetector fake = new FakeDetector();
         final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public DetectorInfo info() {
-            return fake.info();
-        }
-
-        @Override
-        public List<Detection> detect(Frame frame) {
-            return fake.detect(frame);
-        }
 
         @Override
         public List<List<Detection>> detectAll(List<Frame> frames) {
