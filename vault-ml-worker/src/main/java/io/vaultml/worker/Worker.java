@@ -176,9 +176,8 @@ final class Worker {
 
     /**
      * Gives back the deliveries whose current event has been busy a tenth (and a second) past its deadline: their
-     * messages return
-     * to the queue (SQS: visibility no longer extended; Kafka: the offset fetched again) while the stuck thread
-     * keeps its slot; {@link #problems()} reports them until their threads come back.
+     * messages return to the queue (SQS: visibility no longer extended; Kafka: the offset fetched again) while the
+     * stuck thread keeps its slot; {@link #problems()} reports them until their threads come back.
      */
     private void releaseStuck() {
         long now = System.nanoTime();
