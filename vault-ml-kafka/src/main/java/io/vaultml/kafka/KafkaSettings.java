@@ -60,6 +60,14 @@ public final class KafkaSettings {
 
     /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
     public static void requireComplete(Config c) {
+        List<String> problems = problems(c);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** What QUEUE_SYSTEM=KAFKA lacks or gets wrong, one line each; empty when it is complete. */
+    public static List<String> problems(Config c) {
         List<String> problems = new ArrayList<>();
         for (ConfigKey<String> key : List.of(KAFKA_BROKER, QUEUE_NAME, QUEUE_TARGET)) {
             if (c.find(key).isEmpty()) {
@@ -77,9 +85,7 @@ public final class KafkaSettings {
                 break;
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        return problems;
     }
 
     /** Client properties shared by consumer and producers: servers, security, SASL, TLS, passthrough. */

@@ -48,6 +48,14 @@ public final class SqsSettings {
             SQS_ACCESS_KEY, SQS_SECRET_KEY, SQS_VISIBILITY_TIMEOUT, SQS_DEAD_LETTER_QUEUE);
 
     public static void requireComplete(Config c) {
+        List<String> problems = problems(c);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** What QUEUE_SYSTEM=SQS lacks or gets wrong, one line each; empty when it is complete. */
+    public static List<String> problems(Config c) {
         List<String> problems = new ArrayList<>();
         if (c.find(QueueKeys.QUEUE_NAME).isEmpty()) {
             problems.add("QUEUE_NAME is required for QUEUE_SYSTEM=SQS");
@@ -58,9 +66,7 @@ public final class SqsSettings {
         if (c.find(SQS_ACCESS_KEY).isPresent() != c.find(SQS_SECRET_KEY).isPresent()) {
             problems.add("SQS_ACCESS_KEY and SQS_SECRET_KEY go together");
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        return problems;
     }
 
     /** A client from the settings, with the url-connection HTTP client and a read timeout above long polling. */

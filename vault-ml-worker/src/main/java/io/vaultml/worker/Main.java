@@ -100,11 +100,13 @@ public final class Main {
 
     /** The configuration reference page (docs/configuration.md). */
     public static String configReference() {
-        return configReference(Providers.load(DetectorProvider.class));
+        return configReference(Providers.load(DetectorProvider.class),
+                Providers.load(io.vaultml.api.spi.TransportProvider.class));
     }
 
-    static String configReference(Providers<DetectorProvider> providers) {
-        return WorkerApp.definition(providers).toMarkdown("Configuration reference",
+    static String configReference(Providers<DetectorProvider> detectors,
+            Providers<io.vaultml.api.spi.TransportProvider> transports) {
+        return WorkerApp.definition(detectors, transports).toMarkdown("Configuration reference",
                 "Generated from the key declarations by `java -jar vault-ml-worker.jar config-docs`; do not edit by "
                         + "hand. Every setting is an environment variable. Blank values count as unset. Booleans "
                         + "accept true/false in any case.");

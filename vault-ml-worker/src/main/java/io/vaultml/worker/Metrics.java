@@ -24,10 +24,13 @@ final class Metrics {
                 .description("Recordings being processed now").register(registry);
     }
 
-    /** The consumer's largest partition lag, for lag-based alerts (KEDA reads lag from the broker itself). */
-    void consumerLag(java.util.function.DoubleSupplier lag) {
-        Gauge.builder("vaultml.consumer.lag.max", lag, java.util.function.DoubleSupplier::getAsDouble)
-                .description("Largest partition lag of the event consumer, in records").register(registry);
+    /**
+     * A gauge a transport offers, e.g. Kafka's {@code vaultml.consumer.lag.max} (largest partition lag of the
+     * event consumer, in records, for lag-based alerts; KEDA reads lag from the broker itself).
+     */
+    void gauge(String name, java.util.function.DoubleSupplier value) {
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble)
+                .description("Reported by the transport").register(registry);
     }
 
     /** Time spent in a pipeline stage: fetch, decode, detect, track, publish. */

@@ -1,51 +1,40 @@
 package io.vaultml.worker;
 
 import io.vaultml.api.ConfigException;
-import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Detector;
-import io.vaultml.api.EventSource;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.MediaFetcher;
+import io.vaultml.api.Transport;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.Providers;
+import io.vaultml.api.spi.TransportProvider;
 import io.vaultml.kerberos.ResultFormat;
-import io.vaultml.kafka.KafkaEventSource;
-import io.vaultml.kafka.KafkaPublisher;
-import io.vaultml.kafka.KafkaSettings;
 import io.vaultml.kerberos.http.KerberosHttp;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
-import io.vaultml.sqs.SqsEventSource;
-import io.vaultml.sqs.SqsPublisher;
-import io.vaultml.sqs.SqsSettings;
-import io.vaultml.api.config.QueueKeys;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.FfmpegDecoder;
 import io.vaultml.vision.onnx.Sampling;
 import io.vaultml.vision.onnx.VisionConfig;
-import io.vaultml.worker.local.DirectoryEventSource;
-import io.vaultml.worker.local.JsonLinesSink;
-import io.vaultml.worker.local.LocalFileFetcher;
 import io.vaultml.worker.ops.OpsServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assembles the worker from settings: validates everything at once, logs the effective configuration (secrets
- * masked) and warnings for unknown names, selects the detector, builds source, fetcher and sinks, and runs.
+ * Assembles the worker from settings: logs the effective configuration (secrets masked) and warnings for unknown
+ * names, selects the transport ({@code QUEUE_SYSTEM}) and the detector among the providers on the class path,
+ * validates everything at once, then loads the model, opens the transport and runs. It knows no transport's
+ * classes: a new transport is a module with a {@code META-INF/services/io.vaultml.api.spi.TransportProvider}.
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
@@ -58,17 +47,15 @@ public final class WorkerApp implements AutoCloseable {
     private final OpsServer ops;
     private volatile boolean ready;
 
-    private WorkerApp(Config config, DetectorProvider detectorProvider) throws IOException {
+    private WorkerApp(Config config, TransportProvider transportProvider, DetectorProvider detectorProvider) {
         this.config = config;
         try {
-            String system = config.get(WorkerSettings.QUEUE_SYSTEM).toUpperCase(Locale.ROOT);
-            if (system.equals("KAFKA")) {
-                KafkaSettings.requireComplete(config);
-            } else if (system.equals("SQS")) {
-                SqsSettings.requireComplete(config);
-            }
             int port = config.get(WorkerSettings.METRICS_PORT);
-            this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::problems, () -> ready);
+            try {
+                this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::problems, () -> ready);
+            } catch (IOException e) {
+                throw new ConfigException("Cannot serve /metrics on METRICS_PORT " + port + ": " + e.getMessage());
+            }
             if (ops != null) {
                 resources.add(ops);
                 log.info("Serving /metrics, /healthz and /readyz on port {}", ops.port());
@@ -83,61 +70,13 @@ public final class WorkerApp implements AutoCloseable {
             resources.add(inference);
             this.inference = inference;
             KerberosHttp http = KerberosHttp.from(config);
-            EventSource source;
-            MediaFetcher fetcher;
-            Forwarder results;
-            DeadLetterSink deadLetterSink;
-            if (system.equals("KAFKA")) {
-                Map<String, Object> kafka = KafkaSettings.common(config);
-                fetcher = http.fetcher();
-                KafkaPublisher resultsTopic = new KafkaPublisher(kafka, config.get(KafkaSettings.QUEUE_TARGET),
-                        KafkaSettings.clientId(config, "results"), Duration.ofSeconds(30));
-                resources.add(resultsTopic);
-                KafkaPublisher deadLetterTopic = new KafkaPublisher(kafka, KafkaSettings.deadLetterTopic(config),
-                        KafkaSettings.clientId(config, "dead-letters"), Duration.ofSeconds(30));
-                resources.add(deadLetterTopic);
-                resultsTopic.checkTopic();
-                deadLetterTopic.checkTopic();
-                results = resultsTopic;
-                deadLetterSink = deadLetterTopic;
-                KafkaEventSource events = new KafkaEventSource(kafka, config.get(KafkaSettings.QUEUE_NAME),
-                        config.get(KafkaSettings.KAFKA_GROUP), KafkaSettings.clientId(config, "events"),
-                        config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), 2 * config.get(WorkerSettings.CONCURRENCY),
-                        Duration.ofSeconds(30));
-                metrics.consumerLag(events::maxLag);
-                source = events;
-            } else if (system.equals("SQS")) {
-                fetcher = http.fetcher();
-                SqsPublisher resultsQueue = new SqsPublisher(SqsSettings.client(config),
-                        config.get(QueueKeys.QUEUE_TARGET), true);
-                resources.add(resultsQueue);
-                SqsPublisher deadLetterQueue = new SqsPublisher(SqsSettings.client(config),
-                        SqsSettings.deadLetterQueue(config), true);
-                resources.add(deadLetterQueue);
-                results = resultsQueue;
-                deadLetterSink = deadLetterQueue;
-                source = new SqsEventSource(SqsSettings.client(config), config.get(QueueKeys.QUEUE_NAME),
-                        config.get(SqsSettings.SQS_VISIBILITY_TIMEOUT), 2 * config.get(WorkerSettings.CONCURRENCY));
-            } else {
-                Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
-                if (!config.isSet(WorkerSettings.WATCH_DIR)) {
-                    java.nio.file.Files.createDirectories(watch); // the default folder may not exist yet
-                }
-                Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
-                JsonLinesSink resultsFile = JsonLinesSink.open(config.get(WorkerSettings.RESULTS_FILE));
-                resources.add(resultsFile);
-                JsonLinesSink deadLetterFile = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
-                resources.add(deadLetterFile);
-                results = resultsFile;
-                deadLetterSink = deadLetterFile;
-                source = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
-                        config.get(WorkerSettings.RUN_ONCE));
-                fetcher = new LocalFileFetcher(watch, KerberosHttpConfig.maxRecordingBytes(config));
-            }
-            resources.add(source); // closing twice is allowed; this covers a failure before the worker runs
+            Transport transport = transportProvider.open(config, 2 * config.get(WorkerSettings.CONCURRENCY));
+            resources.add(transport);
+            transport.gauges().forEach(metrics::gauge);
+            MediaFetcher fetcher = transport.media().orElseGet(http::fetcher);
             // Results are published first; forwarding and delete run after, in order, and stop at the first failure.
             List<Forwarder> forwarders = new ArrayList<>();
-            forwarders.add(results);
+            forwarders.add(transport.results());
             forwarders.addAll(http.forwarders());
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
@@ -154,50 +93,77 @@ public final class WorkerApp implements AutoCloseable {
             ResultFormat format = ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT));
             String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
             boolean keepCredentials = credentials.equals("keep") || (credentials.equals("auto") && format == ResultFormat.HUB);
-            Pipeline pipeline = new Pipeline(processor, forwarders, deadLetterSink, format, keepCredentials,
+            Pipeline pipeline = new Pipeline(processor, forwarders, transport.deadLetters(), format, keepCredentials,
                     config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics);
             RetryPolicy retries = new RetryPolicy(config.get(WorkerSettings.RETRY_BACKOFF),
                     config.get(WorkerSettings.RETRY_BACKOFF_MAX), config.get(WorkerSettings.RETRY_MAX_ATTEMPTS));
-            this.worker = new Worker(source, pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
+            this.worker = new Worker(transport.events(), pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
                     config.get(WorkerSettings.SHUTDOWN_TIMEOUT), retries, config.get(WorkerSettings.STALL_TIMEOUT),
                     inference::alive);
-            log.info("Ready: detector {} ({} on {}), results to {}, dead letters to {}", detector.info().provider(),
-                    detector.info().model(), detector.info().device(), results.describe(), deadLetterSink.describe());
+            log.info("Ready: detector {} ({} on {}), events from {}, results to {}, dead letters to {}",
+                    detector.info().provider(), detector.info().model(), detector.info().device(),
+                    transport.events().describe(), transport.results().describe(), transport.deadLetters().describe());
             forwarders.stream().skip(1).forEach(f -> log.info("Then: {}", f.describe()));
             ready = true;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    /** Every key the worker and the discovered detector providers declare. */
-    public static ConfigDef definition(Providers<DetectorProvider> providers) {
+    /** Every key the worker and the discovered transport and detector providers declare. */
+    public static ConfigDef definition(Providers<DetectorProvider> detectors) {
+        return definition(detectors, Providers.load(TransportProvider.class));
+    }
+
+    public static ConfigDef definition(Providers<DetectorProvider> detectors, Providers<TransportProvider> transports) {
         ConfigDef def = WorkerSettings.definition();
-        providers.all().forEach(p -> def.include(p.configDef()));
+        transports.all().forEach(p -> def.include(p.configDef()));
+        detectors.all().forEach(p -> def.include(p.configDef()));
         return def;
     }
 
     /**
-     * Parses and validates the settings and builds the worker.
+     * Parses the settings, selects the transport and the detector, and checks everything that can be checked
+     * without I/O: each selected provider's own settings, the Vault download settings when the transport needs
+     * them, the forwarding settings. Every problem is reported at once, before anything connects or a model
+     * loads; then the worker is built.
      *
      * @throws ConfigException listing every problem
      */
     public static WorkerApp create(ConfigSource source) {
-        Providers<DetectorProvider> providers = Providers.load(DetectorProvider.class);
-        providers.loadErrors().forEach(e -> log.warn("Detector plugin skipped: {}", e));
-        ConfigDef def = definition(providers);
+        Providers<DetectorProvider> detectors = Providers.load(DetectorProvider.class);
+        detectors.loadErrors().forEach(e -> log.warn("Detector plugin skipped: {}", e));
+        Providers<TransportProvider> transports = Providers.load(TransportProvider.class);
+        transports.loadErrors().forEach(e -> log.warn("Transport plugin skipped: {}", e));
+        ConfigDef def = definition(detectors, transports);
         Config config = def.parse(source);
         Set<String> prefixes = new TreeSet<>();
         def.keys().forEach(k -> prefixes.add(k.name().split("_")[0] + "_"));
         def.unknownNames(source, n -> prefixes.stream().anyMatch(n::startsWith)).forEach(log::warn);
         log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe()));
-        DetectorProvider provider = providers.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
+
+        List<String> problems = new ArrayList<>();
+        TransportProvider transport = null;
         try {
-            return new WorkerApp(config, provider);
-        } catch (IOException e) {
-            throw new ConfigException("Cannot start: " + e.getMessage());
+            transport = transports.select(config.get(WorkerSettings.QUEUE_SYSTEM).trim().toLowerCase(Locale.ROOT),
+                    config);
+            problems.addAll(transport.validate(config));
+        } catch (ConfigException e) {
+            problems.add("QUEUE_SYSTEM: " + e.getMessage());
         }
+        DetectorProvider detector = null;
+        try {
+            detector = detectors.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
+            problems.addAll(detector.validate(config));
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        problems.addAll(KerberosHttp.from(config).validate(transport == null || transport.fetchesFromVault()));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new WorkerApp(config, transport, detector);
     }
 
     public int run() {

@@ -3,8 +3,6 @@ package io.vaultml.worker;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
-import io.vaultml.kafka.KafkaSettings;
-import io.vaultml.sqs.SqsSettings;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.VisionConfig;
@@ -16,13 +14,14 @@ public final class WorkerSettings {
     }
 
     static final String QUEUE = "Queue";
-    static final String LOCAL = "Local mode (QUEUE_SYSTEM=LOCAL)";
+    public static final String LOCAL = "Local mode (QUEUE_SYSTEM=LOCAL)";
     static final String RESULTS = "Results";
     static final String OPERATIONS = "Operations";
 
     public static final ConfigKey<String> QUEUE_SYSTEM = ConfigKey.string("QUEUE_SYSTEM").defaultValue("LOCAL")
-            .validator(Validators.oneOf("LOCAL", "KAFKA", "SQS")).group(QUEUE)
-            .doc("Which queue system is used: LOCAL (watch a directory; no external service), KAFKA or SQS (events "
+            .validator(Validators.nonBlank()).group(QUEUE)
+            .doc("Which transport is used, by name, in any case: LOCAL (watch a directory; no external service), "
+                    + "a plugin's name (a TransportProvider on the class path), or KAFKA or SQS (events "
                     + "from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET).")
             .build();
     public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
@@ -100,16 +99,13 @@ public final class WorkerSettings {
                     + "them to reach the recording and its tenant), dropped in the legacy format. Webhooks never get "
                     + "them.").build();
 
-    /** The worker's keys plus decoding and tracking. */
+    /** The worker's keys plus decoding, tracking and Kerberos; transport and detector providers add their own. */
     public static ConfigDef definition() {
-        return new ConfigDef().define(QUEUE_SYSTEM, WATCH_DIR, STATE_DIR, RESULTS_FILE,
-                WATCH_INTERVAL, RUN_ONCE, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
+        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
                 STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS)
                 .include(VisionConfig.DECODER_CONFIG)
                 .include(TrackerSettings.CONFIG)
-                .include(KafkaSettings.CONFIG)
-                .include(SqsSettings.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);
     }
 }

@@ -224,8 +224,11 @@ class LocalModeTest {
                 unknown.getMessage());
         ConfigException sqs = assertThrows(ConfigException.class,
                 () -> WorkerApp.create(ConfigSource.of(env(dir, Map.of("QUEUE_SYSTEM", "SQS")))));
-        assertEquals(List.of("QUEUE_NAME is required for QUEUE_SYSTEM=SQS", "QUEUE_TARGET is required for QUEUE_SYSTEM=SQS"),
-                sqs.problems());
+        // All at once: the transport's own settings, then the Vault account that SQS events need to download.
+        assertEquals(List.of("QUEUE_NAME is required for QUEUE_SYSTEM=SQS", "QUEUE_TARGET is required for QUEUE_SYSTEM=SQS",
+                "VAULT_API_URL is required for downloading recordings",
+                "VAULT_ACCESS_KEY is required for downloading recordings",
+                "VAULT_SECRET_KEY is required for downloading recordings"), sqs.problems());
     }
 
     @Test

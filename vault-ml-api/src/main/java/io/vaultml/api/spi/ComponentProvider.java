@@ -32,6 +32,15 @@ public interface ComponentProvider<T> {
     }
 
     /**
+     * Every problem these settings have for this provider, one sentence each, found without any I/O (no network,
+     * no model loading). The worker collects the problems of every selected provider and reports them all at
+     * once, before it connects anywhere or loads a model.
+     */
+    default java.util.List<String> validate(Config config) {
+        return java.util.List.of();
+    }
+
+    /**
      * Builds the component.
      *
      * @param config parsed settings containing at least {@link #configDef()}'s keys

@@ -42,6 +42,28 @@ public final class KerberosHttp {
         return new KerberosHttp(config);
     }
 
+    /**
+     * Every problem of the Vault and forwarding settings, without I/O.
+     *
+     * @param downloads whether recordings are downloaded from Vault (the transport does not carry them)
+     */
+    public List<String> validate(boolean downloads) {
+        List<String> problems = new ArrayList<>();
+        if (downloads) {
+            try {
+                KerberosHttpConfig.vault(config, "downloading recordings");
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        try {
+            forwarders();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        return problems;
+    }
+
     public VaultMediaFetcher fetcher() {
         Duration timeout = config.get(VAULT_TIMEOUT);
         return new VaultMediaFetcher(KerberosHttpConfig.vault(config, "downloading recordings"),

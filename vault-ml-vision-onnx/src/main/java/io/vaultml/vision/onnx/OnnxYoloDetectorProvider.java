@@ -37,6 +37,17 @@ public final class OnnxYoloDetectorProvider implements DetectorProvider {
         return VisionConfig.DETECTOR_CONFIG;
     }
 
+    /** The files must be there and readable; whether they are a usable model is found when it loads. */
+    @Override
+    public java.util.List<String> validate(Config config) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        config.find(VisionConfig.MODEL_PATH).filter(p -> !Files.isReadable(Path.of(p)))
+                .ifPresent(p -> problems.add("MODEL_PATH " + p + " is not a readable file"));
+        config.find(VisionConfig.LABELS_PATH).filter(p -> !Files.isReadable(Path.of(p)))
+                .ifPresent(p -> problems.add("LABELS_PATH " + p + " is not a readable file"));
+        return problems;
+    }
+
     @Override
     public Detector create(Config config) {
         return OnnxYoloDetector.open(VisionConfig.yoloOptions(config));
