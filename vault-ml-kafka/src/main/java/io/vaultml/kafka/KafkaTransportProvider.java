@@ -25,7 +25,7 @@ public final class KafkaTransportProvider implements TransportProvider {
 
     @Override
     public ConfigDef configDef() {
-        return KafkaSettings.CONFIG;
+        return new ConfigDef().include(KafkaSettings.CONFIG); // a copy: the shared declaration stays as it is
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class SqsTransportProvider implements TransportProvider {
 
     @Override
     public ConfigDef configDef() {
-        return SqsSettings.CONFIG;
+        return new ConfigDef().include(SqsSettings.CONFIG); // a copy: the shared declaration stays as it is
     }
 
     @Override
