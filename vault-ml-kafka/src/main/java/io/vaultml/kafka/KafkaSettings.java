@@ -56,7 +56,7 @@ public final class KafkaSettings {
 
     public static final ConfigDef CONFIG = new ConfigDef().define(QUEUE_NAME, QUEUE_TARGET, KAFKA_BROKER, KAFKA_GROUP,
             KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_MECHANISM, KAFKA_SECURITY, KAFKA_CLIENT_ID, KAFKA_AUTO_OFFSET_RESET,
-            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC);
+            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC).frozen();
 
     /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
     public static void requireComplete(Config c) {

@@ -45,7 +45,7 @@ public final class SqsSettings {
                     + "Default: QUEUE_NAME + \"-dead-letter\" (\".fifo\" kept last for FIFO queues).").build();
 
     public static final ConfigDef CONFIG = new ConfigDef().include(QueueKeys.CONFIG).define(SQS_REGION, SQS_ENDPOINT,
-            SQS_ACCESS_KEY, SQS_SECRET_KEY, SQS_VISIBILITY_TIMEOUT, SQS_DEAD_LETTER_QUEUE);
+            SQS_ACCESS_KEY, SQS_SECRET_KEY, SQS_VISIBILITY_TIMEOUT, SQS_DEAD_LETTER_QUEUE).frozen();
 
     public static void requireComplete(Config c) {
         List<String> problems = problems(c);

@@ -41,7 +41,8 @@ public record TrackerSettings(double moveDistance, double maxSpeed, double minGa
     public static final ConfigKey<Integer> MIN_SIGHTINGS = ConfigKey.integer("TRACKER_MIN_SIGHTINGS").defaultValue(2)
             .validator(Validators.atLeast(1)).group(GROUP)
             .doc("Tracks seen in fewer analysed frames are dropped as noise.").build();
-    public static final ConfigDef CONFIG = new ConfigDef().define(MOVE_DISTANCE, MAX_SPEED, MAX_GAP, MIN_SIGHTINGS);
+    public static final ConfigDef CONFIG = new ConfigDef().define(MOVE_DISTANCE, MAX_SPEED, MAX_GAP, MIN_SIGHTINGS)
+            .frozen();
 
     public TrackerSettings {
         if (!(moveDistance >= 0) || !(maxSpeed > 0) || !(minGate >= 0) || minSightings < 1

@@ -27,12 +27,26 @@ public final class ConfigDef {
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+    private boolean frozen;
 
     public ConfigDef() {
     }
 
+    /**
+     * Makes this definition read-only and returns it: for the {@code static final} declarations modules share, so
+     * that no caller can add keys to another module's set. {@link #include} copies a frozen set's keys as usual.
+     */
+    public ConfigDef frozen() {
+        frozen = true;
+        return this;
+    }
+
     /** Adds keys. A second key with an existing name is a programming error. */
     public ConfigDef define(ConfigKey<?>... added) {
+        if (frozen) {
+            throw new UnsupportedOperationException("this configuration definition is shared and read-only; "
+                    + "include it in a new ConfigDef instead");
+        }
         for (ConfigKey<?> key : added) {
             ConfigKey<?> old = keys.putIfAbsent(key.name(), key);
             if (old != null && old != key) {

@@ -12,5 +12,5 @@ public final class QueueKeys {
     public static final ConfigKey<String> QUEUE_TARGET = ConfigKey.string("QUEUE_TARGET").group(GROUP)
             .doc("Once an inference is done, the result is sent to this topic or queue, keyed by recording.").build();
 
-    public static final ConfigDef CONFIG = new ConfigDef().define(QUEUE_NAME, QUEUE_TARGET);
+    public static final ConfigDef CONFIG = new ConfigDef().define(QUEUE_NAME, QUEUE_TARGET).frozen();
 }

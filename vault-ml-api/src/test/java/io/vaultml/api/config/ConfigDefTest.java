@@ -123,4 +123,15 @@ class ConfigDefTest {
         assertEquals(Duration.ofSeconds(90), ConfigDef.parseDuration("PT1M30S"));
         assertEquals(2, ConfigDef.editDistance("KAFKA_GRUP", "KAFKA_GROUPS"));
     }
+
+    @Test
+    void aSharedDefinitionIsReadOnlyButCanBeIncluded() {
+        ConfigKey<Integer> frames = ConfigKey.integer("FRAMES").defaultValue(5).build();
+        ConfigDef shared = new ConfigDef().define(frames).frozen();
+        assertThrows(UnsupportedOperationException.class,
+                () -> shared.define(ConfigKey.string("OTHER").build()));
+        ConfigDef mine = new ConfigDef().include(shared).define(ConfigKey.string("OTHER").build());
+        assertEquals(2, mine.keys().size());
+        assertEquals(1, shared.keys().size(), "the shared set is unchanged");
+    }
 }

@@ -83,7 +83,7 @@ public final class KerberosHttpConfig {
             VAULT_DOWNLOAD, VAULT_TIMEOUT, VAULT_MAX_RECORDING_BYTES, VAULT_ALLOWED_HOSTS, VAULT_RETRIES,
             VAULT_CIRCUIT_OPEN, FORWARDING_MEDIA,
             FORWARDING_METADATA, FORWARDING_OBJECT_THRESHOLD, REMOVE_AFTER_PROCESSED, HUB_API_URL, HUB_KEY,
-            WEBHOOK_URL, WEBHOOK_TOKEN, WEBHOOK_SECRET);
+            WEBHOOK_URL, WEBHOOK_TOKEN, WEBHOOK_SECRET).frozen();
 
     /** The configured Vault account, or a config error naming what is missing for {@code purpose}. */
     public static VaultEndpoint vault(Config c, String purpose) {

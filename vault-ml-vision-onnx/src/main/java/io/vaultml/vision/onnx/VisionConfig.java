@@ -77,11 +77,11 @@ public final class VisionConfig {
     /** Keys of the ONNX YOLO detector. */
     public static final ConfigDef DETECTOR_CONFIG = new ConfigDef().define(MODEL_PATH, LABELS_PATH,
             CLASSIFICATION_THRESHOLD, NMS_THRESHOLD, ALLOWED_CLASSIFICATIONS, MODEL_INPUT_SIZE, MODEL_LAYOUT, DEVICE,
-            DEVICE_ID, INFERENCE_THREADS, INFERENCE_BATCH_SIZE);
+            DEVICE_ID, INFERENCE_THREADS, INFERENCE_BATCH_SIZE).frozen();
 
     /** Keys of decoding and frame sampling. */
     public static final ConfigDef DECODER_CONFIG = new ConfigDef().define(NUMBER_OF_PREDICTIONS, CLASSIFICATION_FPS,
-            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, MAX_DECODE_TIME);
+            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, MAX_DECODE_TIME).frozen();
 
     public static YoloOptions yoloOptions(Config c) {
         String layout = c.get(MODEL_LAYOUT);
