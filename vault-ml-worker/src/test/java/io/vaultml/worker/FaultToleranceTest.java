@@ -19,6 +19,7 @@ import io.vaultml.api.ResultMessage;
 import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.test.Await;
 import io.vaultml.test.FakeDetector;
 import io.vaultml.test.InMemoryEventSource;
 import io.vaultml.test.RecordingForwarder;
@@ -36,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,14 +125,8 @@ class FaultToleranceTest {
         }
     }
 
-    static void await(Supplier<Boolean> condition, Duration within, Supplier<String> state) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting; " + state.get());
-            }
-            Thread.sleep(20);
-        }
+    static void await(BooleanSupplier condition, Duration within, Supplier<String> state) throws Exception {
+        Await.until(condition, within, state);
     }
 
     static Map<String, String> reasons(RecordingForwarder out) {
