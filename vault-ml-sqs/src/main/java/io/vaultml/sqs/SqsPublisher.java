@@ -6,7 +6,6 @@ import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.OutageException;
 import io.vaultml.api.ResultMessage;
-import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

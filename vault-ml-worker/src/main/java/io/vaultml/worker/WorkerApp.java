@@ -14,7 +14,6 @@ import io.vaultml.api.spi.Providers;
 import io.vaultml.api.spi.TransportProvider;
 import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.kerberos.http.KerberosHttp;
-import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.vision.onnx.FfmpegDecoder;

@@ -7,7 +7,6 @@ import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,6 @@ import io.vaultml.api.RecordingEvent;
 import io.vaultml.api.UnprocessableInputException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
