@@ -90,8 +90,11 @@ final class RecordingProcessor {
                         InferenceService.await(s.detections(), deadline)));
             }
         } catch (RetriableException e) {
-            throw new RetriableException("Recording " + event.key() + ": " + e.getMessage()
-                    + (System.nanoTime() - deadline > 0 ? " (RECORDING_TIMEOUT " + timeout.toSeconds() + " s)" : ""), e);
+            if (System.nanoTime() - deadline > 0) {
+                throw new DeadlineExceededException("Recording " + event.key() + ": " + e.getMessage()
+                        + " (RECORDING_TIMEOUT " + timeout.toSeconds() + " s)", e);
+            }
+            throw new RetriableException("Recording " + event.key() + ": " + e.getMessage(), e);
         } catch (VaultMlException | InferenceService.Stopped e) {
             throw e;
         } catch (RuntimeException e) {

@@ -86,6 +86,14 @@ final class Worker {
     private final Map<Work, Long> processing = new ConcurrentHashMap<>();
     private final AtomicLong lastFinished = new AtomicLong(System.nanoTime());
     private final AtomicLong pausedUntil = new AtomicLong(System.nanoTime());
+    /** Tries that hit their deadline, by delivery id: they survive the hand-back to the broker and back. */
+    private final Map<String, Integer> deadlineMisses = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > 10_000; // messages another worker finished are never removed otherwise
+                }
+            });
     private volatile boolean running = true;
 
     Worker(EventSource source, Pipeline pipeline, Metrics metrics, int concurrency, Duration shutdownTimeout,
@@ -204,6 +212,7 @@ final class Worker {
             }
             // Also after a release by the watchdog: the outcome exists, so the message may go.
             source.complete(work.delivery);
+            deadlineMisses.remove(work.delivery.id());
             lastFinished.set(System.nanoTime());
         } catch (RuntimeException | Error e) {
             if (work.abandoned) {
@@ -233,6 +242,28 @@ final class Worker {
             metrics.outage(e.getClass().getSimpleName());
             work.dueAt = until;
             comeBack.add(work);
+        } catch (DeadlineExceededException e) {
+            if (released(work)) {
+                return;
+            }
+            int misses = deadlineMisses.merge(work.delivery.id(), 1, Integer::sum);
+            metrics.retry("deadline");
+            if (retries.mayRetry(Math.max(misses, Math.max(work.failures + 1, work.delivery.attempt())))) {
+                // Past its deadline this worker may be the problem (a hung detector): the broker gets the message
+                // back, SQS stops extending its visibility, and whichever worker is free takes it.
+                log.warn("{}; returned to the broker for redelivery (try {} of {})", e.getMessage(), misses,
+                        retries.maxAttempts());
+                source.retryLater(work.delivery);
+                source.wakeup();
+            } else {
+                work.lastFailure = e;
+                work.failures = Math.max(misses, work.failures + 1);
+                work.exhausted = true;
+                work.dueAt = System.nanoTime();
+                deadlineMisses.remove(work.delivery.id());
+                comeBack.add(work);
+                source.wakeup();
+            }
         } catch (RetriableException e) {
             if (released(work)) {
                 return;

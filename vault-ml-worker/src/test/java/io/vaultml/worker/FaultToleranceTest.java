@@ -90,6 +90,7 @@ class FaultToleranceTest {
         final RecordingForwarder out = new RecordingForwarder();
         final InferenceService inference;
         final Worker worker;
+        final io.vaultml.worker.ops.OpsServer ops;
         final CompletableFuture<Integer> exit;
 
         Harness(MediaFetcher fetcher, Detector detector, List<Forwarder> after, DeadLetterSink deadLetters,
@@ -103,6 +104,11 @@ class FaultToleranceTest {
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
                     ResultFormat.LEGACY, false, 10, metrics);
             worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive);
+            try {
+                ops = new io.vaultml.worker.ops.OpsServer(0, () -> "", worker::problems, () -> true);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             exit = CompletableFuture.supplyAsync(worker::run);
         }
 
@@ -116,11 +122,20 @@ class FaultToleranceTest {
             return exit.get(30, TimeUnit.SECONDS);
         }
 
+        /** {@code /healthz} as an orchestrator sees it: status and body. */
+        String healthz() throws Exception {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + ops.port() + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().strip();
+        }
+
         @Override
         public void close() throws Exception {
             if (!exit.isDone()) {
                 stop();
             }
+            ops.close();
             inference.close();
         }
     }
@@ -389,14 +404,16 @@ class FaultToleranceTest {
                 Duration.ofMillis(500))) {
             h.source.offer(event("cam/stuck.mp4"));
             await(() -> !h.worker.healthy(), Duration.ofSeconds(10), () -> "still healthy");
-            assertTrue(h.worker.problems().get(0).startsWith("stalled: 1 recording(s) in flight"),
-                    h.worker.problems().toString());
-            // The deadline turns the stuck try into a retry: the recording is fetched again.
+            assertTrue(h.healthz().startsWith("503 stalled: 1 recording(s) in flight"), h.healthz());
+            // The deadline turns the stuck try into a retry through the broker: the message returns to the queue
+            // (attempt 2) and is fetched again.
             await(() -> fetcher.calls("cam/stuck.mp4") >= 2, Duration.ofSeconds(10), () -> "no retry");
             stuck.release.countDown();
             await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertTrue(h.source.completed().get(0).attempt() >= 2, "it went back to the queue");
             assertEquals(1, h.out.results().size(), "published once it could be");
             await(h.worker::healthy, Duration.ofSeconds(5), () -> h.worker.problems().toString());
+            assertEquals("200 ok", h.healthz());
         }
     }
 
@@ -449,8 +466,8 @@ class FaultToleranceTest {
             // Released after RECORDING_TIMEOUT: delivered again, and this time it works; the others go on meanwhile.
             await(() -> h.out.results().size() == 4, Duration.ofSeconds(60), () -> reasons(h.out).toString());
             assertEquals(2, fetcher.calls("cam/stuck.mp4"), "redelivered once");
-            assertTrue(h.worker.problems().contains("stuck: 1 recording(s) busy past RECORDING_TIMEOUT, released for "
-                    + "redelivery"), h.worker.problems().toString());
+            assertEquals("503 stuck: 1 recording(s) busy past RECORDING_TIMEOUT, released for redelivery",
+                    h.healthz());
             unblock.countDown();
             await(h.worker::healthy, Duration.ofSeconds(10), () -> h.worker.problems().toString());
             assertEquals(List.of(), h.out.deadLetters());
