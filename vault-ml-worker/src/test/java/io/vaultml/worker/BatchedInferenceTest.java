@@ -48,7 +48,9 @@ class BatchedInferenceTest {
         assertEquals(12, batchedMetrics.get("vaultml_frames_analysed_total"));
         long inferences = batchedMetrics.get("vaultml_inference_batch_seconds_count");
         // One frame at a time would take 12; only submitting without waiting lets frames of one recording share.
-        assertTrue(inferences >= 3 && inferences <= 5, "12 frames at batch 4 took " + inferences + " inferences");
+        // How many share depends on decoding outpacing inference on this machine (3 to 5 seen here, 6 once in a
+        // CI run), so the test asks for sharing, not for a count; InferenceServiceTest pins batching exactly.
+        assertTrue(inferences >= 3 && inferences < 12, "12 frames at batch 4 took " + inferences + " inferences");
 
         List<JsonNode> expected = sorted(lines(single.resolve("results.jsonl")));
         List<JsonNode> actual = sorted(lines(batched.resolve("results.jsonl")));
