@@ -100,10 +100,10 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
     }
 
     /**
-     * Sends and waits for the acknowledgement. A record the broker refuses as too large is this entry's permanent
-     * error; an authorisation error or an invalid topic is a configuration error (it fails every event); anything
-     * else (timeouts, a broker that is down or electing a leader) is an outage: the worker pauses rather than
-     * spending the event's retries.
+     * Sends and waits for the acknowledgement. An authorisation error, an invalid or deleted topic is a
+     * configuration error (it fails every event); what Kafka marks retriable (timeouts, a broker that is down or
+     * electing a leader) is an outage: the worker pauses rather than spending the event's retries; anything else
+     * (a record too large, a record the broker's validation refuses) is this entry's permanent error.
      */
     private void send(ProducerRecord<byte[], byte[]> record, String what) {
         try {
@@ -124,6 +124,12 @@ public final class KafkaPublisher implements Forwarder, DeadLetterSink {
                     && String.valueOf(cause.getMessage()).contains("not present in metadata")) {
                 // It existed at startup (checkTopic): it was deleted, which fails every event alike.
                 throw new ConfigException("Kafka topic " + topic + " no longer exists");
+            }
+            if (!(cause instanceof org.apache.kafka.common.errors.RetriableException)) {
+                // Kafka marks what a later try may fix; anything else is about this record, so it is this entry's
+                // outcome rather than an outage the worker would wait out forever.
+                throw new UnprocessableInputException("forward", "Kafka rejects the " + what + " on " + topic + ": "
+                        + cause.getClass().getSimpleName() + ": " + cause.getMessage());
             }
             throw new OutageException("Publishing the " + what + " to " + topic + " failed: " + cause.getMessage(),
                     OUTAGE_PAUSE, cause);

@@ -52,14 +52,7 @@ public final class KafkaTransportProvider implements TransportProvider {
                     config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), maxInFlight, STARTUP_TIMEOUT);
             return new Opened(events, results, deadLetters);
         } catch (RuntimeException e) {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw TransportProvider.closeOpened(e, opened);
         }
     }
 

@@ -44,14 +44,7 @@ public final class SqsTransportProvider implements TransportProvider {
                     config.get(SqsSettings.SQS_VISIBILITY_TIMEOUT), maxInFlight);
             return new Opened(events, results, deadLetters);
         } catch (RuntimeException e) {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw TransportProvider.closeOpened(e, opened);
         }
     }
 

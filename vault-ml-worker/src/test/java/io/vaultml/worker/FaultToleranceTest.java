@@ -8,7 +8,6 @@ import io.vaultml.api.DeadLetter;
 import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Detector;
-import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.Frame;
 import io.vaultml.api.Media;
@@ -324,39 +323,9 @@ class FaultToleranceTest {
         assertEquals("15", d.delivery().attributes().get("vaultml-original-bytes"));
     }
 
-    /** A fake detector whose batch behaviour a test scripts. */
-    abstract static class ScriptedDetector implements Detector {
-        final FakeDetector fake = new FakeDetector();
-
-        @Override
-        public DetectorInfo info() {
-            return fake.info();
-        }
-
-        @Override
-        public List<Detection> detect(Frame frame) {
-            return fake.detect(frame);
-        }
-
-        @Override
-        public void close() {
-            fake.close();
-        }
-    }
-
     /** Returns a short list on its first call (a plugin bug), then behaves. */
     static final class ContractBreakingDetector extends ScriptedDetector {
         final AtomicInteger calls = new AtomicInteger();
-
-        @Override
-        public DetectorInfo info() {
-            return fake.info();
-        }
-
-        @Override
-        public List<Detection> detect(Frame frame) {
-            return fake.detect(frame);
-        }
 
         @Override
         public List<List<Detection>> detectAll(List<Frame> frames) {

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaultml.api.Detection;
-import io.vaultml.api.Detector;
-import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Frame;
 import io.vaultml.api.RetriableException;
-import io.vaultml.test.FakeDetector;
 import io.vaultml.test.Frames;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,22 +20,11 @@ import org.junit.jupiter.api.Test;
 class InferenceServiceTest {
 
     /** Takes batches of four; the first call waits for a latch, so frames submitted meanwhile queue up. */
-    static final class GatedDetector implements Detector {
-        final FakeDetector fake = new FakeDetector();
+    static final class GatedDetector extends ScriptedDetector {
         final CountDownLatch gate = new CountDownLatch(1);
         final CountDownLatch firstCallStarted = new CountDownLatch(1);
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         volatile RuntimeException failure;
-
-        @Override
-        public DetectorInfo info() {
-            return fake.info();
-        }
-
-        @Override
-        public List<Detection> detect(Frame frame) {
-            return fake.detect(frame);
-        }
 
         @Override
         public List<List<Detection>> detectAll(List<Frame> frames) {
@@ -58,11 +44,6 @@ class InferenceServiceTest {
         @Override
         public int preferredBatchSize() {
             return 4;
-        }
-
-        @Override
-        public void close() {
-            fake.close();
         }
     }
 

@@ -14,7 +14,6 @@ import io.vaultml.api.config.ConfigSource;
 import io.vaultml.test.MemoryTransportProvider;
 import io.vaultml.test.TestData;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +56,6 @@ class TransportPluginTest {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
         ConfigException e;
-        long start = System.nanoTime();
         try {
             // The transport lacks its broker and topics, the detector its labels file, forwarding its Hub URL, and
             // downloading its Vault account. The model itself is fine: it must not be loaded.
@@ -67,7 +65,6 @@ class TransportPluginTest {
         } finally {
             root.detachAppender(logs);
         }
-        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         List<String> problems = e.problems();
         assertEquals(List.of(
                 "KAFKA_BROKER is required for QUEUE_SYSTEM=KAFKA: Bootstrap servers, comma separated (host:port,host:port).",
@@ -82,7 +79,6 @@ class TransportPluginTest {
                 "HUB_API_URL is required for FORWARDING_METADATA"), problems);
         assertFalse(logs.list.stream().anyMatch(l -> l.getFormattedMessage().startsWith("Loaded ")),
                 "the model was not loaded");
-        assertTrue(millis < 5_000, "nothing waited for a broker: " + millis + " ms");
         assertThrows(ConfigException.class, () -> WorkerApp.create(ConfigSource.of(Map.of("QUEUE_SYSTEM", "rabbitmq",
                 "METRICS_PORT", "0"))), "an unknown transport is a configuration error listing the known ones");
     }

@@ -31,4 +31,19 @@ public interface TransportProvider extends ComponentProvider<Transport> {
     default Transport create(Config config) {
         return open(config, 4);
     }
+
+    /**
+     * For {@link #open} implementations that fail half-way: closes what was already opened, newest first, keeping
+     * any failure to close as suppressed, and returns {@code failure} to rethrow.
+     */
+    static RuntimeException closeOpened(RuntimeException failure, java.util.List<? extends AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
+        return failure;
+    }
 }
