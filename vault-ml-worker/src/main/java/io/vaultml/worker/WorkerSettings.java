@@ -21,8 +21,8 @@ public final class WorkerSettings {
     public static final ConfigKey<String> QUEUE_SYSTEM = ConfigKey.string("QUEUE_SYSTEM").defaultValue("LOCAL")
             .validator(Validators.nonBlank()).group(QUEUE)
             .doc("Which transport is used, by name, in any case: LOCAL (watch a directory; no external service), "
-                    + "a plugin's name (a TransportProvider on the class path), or KAFKA or SQS (events "
-                    + "from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET).")
+                    + "a plugin's name (a TransportProvider on the class path), or KAFKA, SQS or RABBITMQ "
+                    + "(events from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET).")
             .build();
     public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
             .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "

@@ -120,6 +120,13 @@ class ManifestsTest {
         JsonNode sqs = ofKind(docs, "ScaledObject").stream()
                 .filter(d -> d.at("/spec/triggers/0/type").asText().equals("aws-sqs-queue")).findFirst().orElseThrow();
         assertTrue(sqs.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/" + config.get("QUEUE_NAME").asText()));
+        JsonNode rabbit = ofKind(docs, "ScaledObject").stream()
+                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("rabbitmq")).findFirst().orElseThrow();
+        assertEquals(config.get("QUEUE_NAME").asText(), rabbit.at("/spec/triggers/0/metadata/queueName").asText());
+        JsonNode auth = ofKind(docs, "TriggerAuthentication").stream().filter(a -> a.at("/metadata/name").asText()
+                .equals(rabbit.at("/spec/triggers/0/authenticationRef/name").asText())).findFirst().orElseThrow();
+        String hostKey = auth.at("/spec/secretTargetRef/0/key").asText();
+        assertTrue(ofKind(docs, "Secret").get(0).path("stringData").has(hostKey), hostKey);
         List<String> deployments = ofKind(docs, "Deployment").stream().map(d -> d.at("/metadata/name").asText()).toList();
         for (JsonNode s : ofKind(docs, "ScaledObject")) {
             assertTrue(deployments.contains(s.at("/spec/scaleTargetRef/name").asText()));

@@ -68,8 +68,8 @@ class TransportPluginTest {
         List<String> problems = e.problems();
         assertEquals(List.of(
                 "KAFKA_BROKER is required for QUEUE_SYSTEM=KAFKA: Bootstrap servers, comma separated (host:port,host:port).",
-                "QUEUE_NAME is required for QUEUE_SYSTEM=KAFKA: The topic (KAFKA) or queue name or URL (SQS) recording "
-                        + "events are consumed from.",
+                "QUEUE_NAME is required for QUEUE_SYSTEM=KAFKA: The topic (KAFKA), queue name or URL (SQS) or queue "
+                        + "(RABBITMQ) recording events are consumed from.",
                 "QUEUE_TARGET is required for QUEUE_SYSTEM=KAFKA: Once an inference is done, the result is sent to this "
                         + "topic or queue, keyed by recording.",
                 "LABELS_PATH /no/such/labels.txt is not a readable file",

@@ -8,7 +8,8 @@ public final class QueueKeys {
     static final String GROUP = "Queue";
 
     public static final ConfigKey<String> QUEUE_NAME = ConfigKey.string("QUEUE_NAME").group(GROUP)
-            .doc("The topic (KAFKA) or queue name or URL (SQS) recording events are consumed from.").build();
+            .doc("The topic (KAFKA), queue name or URL (SQS) or queue (RABBITMQ) recording events are consumed "
+                    + "from.").build();
     public static final ConfigKey<String> QUEUE_TARGET = ConfigKey.string("QUEUE_TARGET").group(GROUP)
             .doc("Once an inference is done, the result is sent to this topic or queue, keyed by recording.").build();
 
