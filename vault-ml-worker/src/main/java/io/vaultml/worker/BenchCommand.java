@@ -1,13 +1,15 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
 import io.vaultml.api.Media;
-import io.vaultml.vision.onnx.DecoderOptions;
-import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.video.DecoderOptions;
+import io.vaultml.video.FfmpegDecoder;
+import io.vaultml.video.Sampling;
+import io.vaultml.video.SeekMode;
 import io.vaultml.vision.onnx.OnnxYoloDetector;
-import io.vaultml.vision.onnx.Sampling;
-import io.vaultml.vision.onnx.SeekMode;
+import io.vaultml.vision.onnx.Timings;
 import io.vaultml.vision.onnx.YoloOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -99,24 +101,25 @@ final class BenchCommand {
                     List<Frame> decoded = new ArrayList<>();
                     exact.decode(media, count, f -> decoded.add(Annotator.copy(f)));
                     detector.detectAll(decoded); // warm-up
-                    detector.timings().reset();
+                    Timings start = detector.timings();
                     double[] inferOnly = new double[repeat];
                     for (int r = 0; r < repeat; r++) {
-                        long before = (long) (detector.timings().inferenceMillisTotal() * 1e6);
+                        Timings before = detector.timings();
                         decoded.forEach(detector::detect);
-                        inferOnly[r] = detector.timings().inferenceMillisTotal() - before / 1e6;
+                        inferOnly[r] = detector.timings().since(before).inferenceMillisTotal();
                     }
-                    double pre = detector.timings().preprocessMillisPerFrame();
-                    double inf = detector.timings().inferenceMillisPerFrame();
-                    double post = detector.timings().postprocessMillisPerFrame();
+                    Timings steps = detector.timings().since(start);
+                    double pre = steps.preprocessMillisPerFrame();
+                    double inf = steps.inferenceMillisPerFrame();
+                    double post = steps.postprocessMillisPerFrame();
                     String batched = "-";
                     if (detector.preferredBatchSize() > 1) {
                         // All the recording's frames in as few inferences as the batch size allows.
                         double[] perFrame = new double[repeat];
                         for (int r = 0; r < repeat; r++) {
-                            double before = detector.timings().inferenceMillisTotal();
+                            Timings before = detector.timings();
                             detector.detectAll(decoded);
-                            perFrame[r] = (detector.timings().inferenceMillisTotal() - before) / decoded.size();
+                            perFrame[r] = detector.timings().since(before).inferenceMillisTotal() / decoded.size();
                         }
                         batched = String.format(Locale.ROOT, "%.2f", medianOf(perFrame));
                     }
@@ -149,14 +152,14 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "soak: %d recordings, %s, %.1f fps sampling, %s seeking, through the worker's "
                 + "inference queue%n", recordings, model.getFileName(), fps, seek.name().toLowerCase(Locale.ROOT));
         OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model));
-        try (InferenceService inference = InferenceService.forConcurrency(detector, 1, nanos -> { })) {
+        try (SharedDetector inference = SharedDetector.forConcurrency(detector, 1, nanos -> { })) {
             long start = System.nanoTime();
             long frames = 0;
             for (int i = 1; i <= recordings; i++) {
                 List<CompletableFuture<List<Detection>>> detections = new ArrayList<>();
                 decoder.decode(media.get(i % media.size()), Sampling.rate(fps, 1000),
                         f -> detections.add(inference.submit(f)));
-                detections.forEach(InferenceService::await);
+                detections.forEach(SharedDetector::await);
                 frames += detections.size();
                 if (i % Math.max(1, recordings / 10) == 0 || i == 1) {
                     out.printf(Locale.ROOT, "after %5d recordings (%6d frames, %5.0f s): RSS %4d MiB, heap used %4d MiB%n",
@@ -170,7 +173,7 @@ final class BenchCommand {
 
     /**
      * The worker's arrangement: {@code threads} recordings decoded at once, frames inferred on the one inference
-     * thread ({@link InferenceService}), so decoding overlaps inference. Prints wall time per recording against the
+     * thread ({@link SharedDetector}), so decoding overlaps inference. Prints wall time per recording against the
      * inference time alone for the same frames.
      */
     private static int pipeline(Path model, List<Path> files, int threads, int frames, int repeat, int batch,
@@ -182,7 +185,7 @@ final class BenchCommand {
         }
         FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(seek));
         OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model).withBatchSize(batch));
-        try (InferenceService inference = InferenceService.forConcurrency(detector, threads, nanos -> { })) {
+        try (SharedDetector inference = SharedDetector.forConcurrency(detector, threads, nanos -> { })) {
             Runnable all = () -> {
                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
                 List<java.util.concurrent.Future<?>> done = new ArrayList<>();
@@ -190,7 +193,7 @@ final class BenchCommand {
                     done.add(pool.submit(() -> {
                         List<CompletableFuture<List<Detection>>> detections = new ArrayList<>();
                         decoder.decode(m, Sampling.count(frames), f -> detections.add(inference.submit(f)));
-                        detections.forEach(InferenceService::await);
+                        detections.forEach(SharedDetector::await);
                     }));
                 }
                 for (java.util.concurrent.Future<?> f : done) {
@@ -203,9 +206,9 @@ final class BenchCommand {
                 pool.shutdown();
             };
             all.run(); // warm-up
-            detector.timings().reset();
+            Timings before = detector.timings();
             double wall = median(repeat, all);
-            double inferencePerRun = detector.timings().inferenceMillisTotal() / (repeat + 1);
+            double inferencePerRun = detector.timings().since(before).inferenceMillisTotal() / (repeat + 1);
             out.printf(Locale.ROOT, "pipeline %s, %d decoding threads, %s seeking, %d recordings x %d frames: %.1f ms per "
                     + "recording, inference alone %.1f ms per recording, ratio %.2f%n", model.getFileName(), threads,
                     seek.name().toLowerCase(Locale.ROOT), media.size(), frames, wall / media.size(),

@@ -1,14 +1,14 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.AnalysisListener;
+import io.vaultml.analysis.RecordingAnalyzer;
 import io.vaultml.api.AnalysisResult;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detection;
-import io.vaultml.api.Detector;
 import io.vaultml.api.Frame;
 import io.vaultml.api.FrameDetections;
 import io.vaultml.api.Media;
 import io.vaultml.api.RecordingEvent;
-import io.vaultml.api.Track;
 import io.vaultml.api.VaultMlException;
 import io.vaultml.api.VideoInfo;
 import io.vaultml.api.config.Config;
@@ -19,10 +19,8 @@ import io.vaultml.kerberos.KerberosResults;
 import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.vision.onnx.DecodeReport;
-import io.vaultml.vision.onnx.FfmpegDecoder;
+import io.vaultml.video.VideoConfig;
 import io.vaultml.vision.onnx.Images;
-import io.vaultml.vision.onnx.VisionConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code detect [--model M] [--labels L] [--frames N | --fps F] [--format detections|legacy|hub]
@@ -92,13 +91,22 @@ final class DetectCommand {
             return 2;
         }
         int failures = 0;
-        try (Detector detector = provider.create(config)) {
-            FfmpegDecoder decoder = new FfmpegDecoder(VisionConfig.decoderOptions(config));
-            CentroidTracker tracker = new CentroidTracker(TrackerSettings.from(config));
+        AtomicReference<Path> current = new AtomicReference<>(); // files are analysed one at a time
+        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(provider.create(config))
+                .decoder(VideoConfig.decoderOptions(config)).sampling(VideoConfig.sampling(config))
+                .tracker(new CentroidTracker(TrackerSettings.from(config)))
+                // Still a result (the frames before the damage), but the user is told it is not the whole file.
+                .listener(new AnalysisListener() {
+                    @Override
+                    public void truncated(String recordingKey, String summary) {
+                        err.println("vault-ml detect: " + current.get() + ": " + summary);
+                    }
+                }).build()) {
             Annotator annotator = annotate == null ? null : new Annotator(annotate);
             for (Path file : files) {
                 try {
-                    AnalysisResult result = analyse(file, detector, decoder, tracker, config, annotator, err);
+                    current.set(file);
+                    AnalysisResult result = analyse(file, analyzer, annotator);
                     out.println(resultFormat == null ? DetectionsReport.json(file.toString(), result)
                             : new String(KerberosResults.toJson(result, resultFormat), StandardCharsets.UTF_8));
                     err.println("vault-ml detect: " + file + ": " + DetectionsReport.summary(result));
@@ -114,45 +122,34 @@ final class DetectCommand {
         return failures == 0 ? 0 : 1;
     }
 
-    private static AnalysisResult analyse(Path file, Detector detector, FfmpegDecoder decoder, CentroidTracker tracker,
-            Config config, Annotator annotator, PrintStream err) throws IOException {
+    /** A still image is one frame for the detector; a video is analysed as the worker analyses a recording. */
+    private static AnalysisResult analyse(Path file, RecordingAnalyzer analyzer, Annotator annotator)
+            throws IOException {
         long start = System.nanoTime();
         RecordingEvent event = RecordingEvent.ofKey(file.getFileName().toString());
-        List<FrameDetections> frames = new ArrayList<>();
         if (Images.isImage(file)) {
             Frame image = Images.read(file);
-            List<Detection> found = detector.detect(image);
-            frames.add(new FrameDetections(0, 0, found));
+            List<Detection> found = analyzer.detector().detect(image);
             if (annotator != null) {
                 annotator.draw(file, image, found, List.of());
             }
             VideoInfo info = new VideoInfo(image.width(), image.height(), 0, 1, 0, "image");
-            return new AnalysisResult(event, info, frames, List.of(), false, detector.info(),
-                    Duration.ofNanos(System.nanoTime() - start));
+            return new AnalysisResult(event, info, List.of(new FrameDetections(0, 0, found)), List.of(), false,
+                    analyzer.detector().info(), Duration.ofNanos(System.nanoTime() - start));
         }
         if (!Files.isRegularFile(file)) {
             throw new io.vaultml.api.UnprocessableInputException("fetch", "no such file");
         }
         Media media = Media.of(file.getFileName().toString(), Files.readAllBytes(file));
         List<Frame> kept = new ArrayList<>();
-        DecodeReport report = decoder.decode(media, VisionConfig.sampling(config), frame -> {
-            frames.add(new FrameDetections(frame.index(), frame.timestampMicros(), detector.detect(frame)));
-            if (annotator != null) {
-                kept.add(Annotator.copy(frame));
-            }
-        });
-        if (report.truncated()) {
-            // Still a result (the frames before the damage), but the user is told it is not the whole recording.
-            err.println("vault-ml detect: " + file + ": " + report.truncationSummary());
-        }
-        List<Track> tracks = tracker.track(frames, report.video());
+        AnalysisResult result = analyzer.analyse(event, media, annotator == null ? null
+                : frame -> kept.add(Annotator.copy(frame)));
         if (annotator != null) {
             for (int i = 0; i < kept.size(); i++) {
-                annotator.draw(file, kept.get(i), frames.get(i).detections(), tracks);
+                annotator.draw(file, kept.get(i), result.frames().get(i).detections(), result.tracks());
             }
         }
-        return new AnalysisResult(event, report.video(), frames, tracks, true, detector.info(),
-                Duration.ofNanos(System.nanoTime() - start));
+        return result;
     }
 
     private static String value(String[] args, int i) {

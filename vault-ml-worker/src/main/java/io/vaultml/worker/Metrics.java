@@ -8,11 +8,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vaultml.analysis.AnalysisListener;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The worker's meters, scraped from {@code /metrics}. */
-final class Metrics {
+final class Metrics implements AnalysisListener {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AtomicInteger inFlight = new AtomicInteger();
 
@@ -34,12 +35,14 @@ final class Metrics {
     }
 
     /** Time spent in a pipeline stage: fetch, decode, detect, track, publish. */
-    void stage(String stage, long nanos) {
+    @Override
+    public void stage(String stage, long nanos) {
         Timer.builder("vaultml.stage").tag("stage", stage).description("Time per recording in each stage")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void inferenceBatch(long nanos) {
+    @Override
+    public void inferenceBatch(long nanos) {
         Timer.builder("vaultml.inference.batch").description("Time per inference call (one batch of frames)")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -73,13 +76,15 @@ final class Metrics {
     }
 
     /** A recording that ended early or had undecodable data: its result covers the frames before the damage. */
-    void truncated() {
+    @Override
+    public void truncated(String recordingKey, String summary) {
         Counter.builder("vaultml.recordings.truncated")
                 .description("Recordings analysed only up to where they were truncated or damaged")
                 .register(registry).increment();
     }
 
-    void frames(int n) {
+    @Override
+    public void frames(int n) {
         Counter.builder("vaultml.frames.analysed").description("Frames run through the detector")
                 .register(registry).increment(n);
     }

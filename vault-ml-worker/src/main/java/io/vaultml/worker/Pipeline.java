@@ -1,5 +1,7 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.InferenceStoppedException;
+import io.vaultml.analysis.RecordingAnalyzer;
 import io.vaultml.api.AlreadyHandledException;
 import io.vaultml.api.AnalysisResult;
 import io.vaultml.api.ConfigException;
@@ -50,7 +52,7 @@ final class Pipeline {
         private final Map<Integer, Integer> forwarded = new HashMap<>();
         /** When the event now being handled started ({@link System#nanoTime()}), for the worker's watchdog. */
         private volatile long eventStarted = System.nanoTime();
-        /** Its deadline budget ({@link RecordingProcessor#timeoutFor}). */
+        /** Its deadline budget ({@link RecordingAnalyzer#timeoutFor}). */
         private volatile Duration eventTimeout = Duration.ofDays(1);
 
         long eventStarted() {
@@ -70,7 +72,7 @@ final class Pipeline {
         }
     }
 
-    private final RecordingProcessor processor;
+    private final RecordingAnalyzer processor;
     private final List<Forwarder> forwarders;
     private final DeadLetterSink deadLetters;
     private final ResultFormat format;
@@ -78,7 +80,7 @@ final class Pipeline {
     private final int maxEvents;
     private final Metrics metrics;
 
-    Pipeline(RecordingProcessor processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
+    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
             Metrics metrics) {
         this(processor, forwarders, deadLetters, format, format == ResultFormat.HUB, KerberosEvents.DEFAULT_MAX_EVENTS,
                 metrics);
@@ -88,7 +90,7 @@ final class Pipeline {
      * @param keepCredentials whether published results echo the event's storage credentials and publickey
      * @param maxEvents the most events one message may carry
      */
-    Pipeline(RecordingProcessor processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
+    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
             boolean keepCredentials, int maxEvents, Metrics metrics) {
         this.processor = processor;
         this.forwarders = List.copyOf(forwarders);
@@ -140,7 +142,7 @@ final class Pipeline {
         try {
             ResultMessage message = progress.results.get(index);
             if (message == null) {
-                message = toMessage(processor.process(event));
+                message = toMessage(processor.analyse(event));
                 progress.results.put(index, message);
             }
             publish(message, progress.forwarded, index);
@@ -149,7 +151,7 @@ final class Pipeline {
             log.info("{}: completed without a second result", e.getMessage());
         } catch (UnprocessableInputException e) {
             deadLetter(DeadLetter.of(delivery, event.key(), e));
-        } catch (RetriableException | ConfigException | InferenceService.Stopped e) {
+        } catch (RetriableException | ConfigException | InferenceStoppedException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             log.error("Unexpected failure on recording {}; it is dead-lettered", event.key(), e);

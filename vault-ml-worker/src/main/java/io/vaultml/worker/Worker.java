@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.DeadlineExceededException;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Delivery;
 import io.vaultml.api.EventSource;

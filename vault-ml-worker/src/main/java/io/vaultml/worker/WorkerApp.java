@@ -1,5 +1,7 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.RecordingAnalyzer;
+import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detector;
 import io.vaultml.api.Forwarder;
@@ -10,15 +12,16 @@ import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
+import io.vaultml.api.spi.ForwarderProvider;
 import io.vaultml.api.spi.Providers;
+import io.vaultml.api.spi.SharedComponents;
 import io.vaultml.api.spi.TransportProvider;
 import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.kerberos.http.KerberosHttp;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.vision.onnx.FfmpegDecoder;
-import io.vaultml.vision.onnx.Sampling;
-import io.vaultml.vision.onnx.VisionConfig;
+import io.vaultml.video.Sampling;
+import io.vaultml.video.VideoConfig;
 import io.vaultml.worker.ops.OpsServer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,11 +45,11 @@ public final class WorkerApp implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Worker worker;
-    private InferenceService inference;
     private final OpsServer ops;
     private volatile boolean ready;
 
-    private WorkerApp(Config config, TransportProvider transportProvider, DetectorProvider detectorProvider) {
+    private WorkerApp(Config config, TransportProvider transportProvider, DetectorProvider detectorProvider,
+            List<ForwarderProvider> forwarderProviders) {
         this.config = config;
         try {
             int port = config.get(WorkerSettings.METRICS_PORT);
@@ -64,11 +67,11 @@ public final class WorkerApp implements AutoCloseable {
                 log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
                         + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
             }
-            InferenceService inference = InferenceService.forConcurrency(detector,
+            SharedDetector inference = SharedDetector.forConcurrency(detector,
                     config.get(WorkerSettings.CONCURRENCY), metrics::inferenceBatch);
             resources.add(inference);
-            this.inference = inference;
-            KerberosHttp http = KerberosHttp.from(config);
+            SharedComponents shared = new SharedComponents();
+            KerberosHttp http = shared.get(KerberosHttp.class, () -> KerberosHttp.from(config));
             Transport transport = transportProvider.open(config, 2 * config.get(WorkerSettings.CONCURRENCY));
             resources.add(transport);
             transport.gauges().forEach(metrics::gauge);
@@ -76,19 +79,19 @@ public final class WorkerApp implements AutoCloseable {
             // Results are published first; forwarding and delete run after, in order, and stop at the first failure.
             List<Forwarder> forwarders = new ArrayList<>();
             forwarders.add(transport.results());
-            forwarders.addAll(http.forwarders());
+            forwarderProviders.forEach(p -> forwarders.add(p.create(config, shared)));
             CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
-            if (tracker != null && VisionConfig.sampling(config) instanceof Sampling.Count count
+            if (tracker != null && VideoConfig.sampling(config) instanceof Sampling.Count count
                     && tracker.settings().moveDistance() > 0) {
                 log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
                         + "to follow an object: then every object of the busiest frame per label counts, and "
                         + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
                         count.frames(), tracker.settings().moveDistance());
             }
-            RecordingProcessor processor = new RecordingProcessor(fetcher,
-                    new FfmpegDecoder(VisionConfig.decoderOptions(config)), VisionConfig.sampling(config), inference,
-                    tracker, metrics, config.get(WorkerSettings.RECORDING_TIMEOUT));
+            RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
+                    .decoder(VideoConfig.decoderOptions(config)).sampling(VideoConfig.sampling(config)).tracker(tracker)
+                    .listener(metrics).timeout(config.get(WorkerSettings.RECORDING_TIMEOUT)).build();
             ResultFormat format = ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT));
             String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
             boolean keepCredentials = credentials.equals("keep") || (credentials.equals("auto") && format == ResultFormat.HUB);
@@ -119,6 +122,7 @@ public final class WorkerApp implements AutoCloseable {
         ConfigDef def = WorkerSettings.definition();
         transports.all().forEach(p -> def.include(p.configDef()));
         detectors.all().forEach(p -> def.include(p.configDef()));
+        Providers.load(ForwarderProvider.class).all().forEach(p -> def.include(p.configDef()));
         return def;
     }
 
@@ -158,11 +162,23 @@ public final class WorkerApp implements AutoCloseable {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
-        problems.addAll(KerberosHttp.from(config).validate(transport == null || transport.fetchesFromVault()));
+        if (transport == null || transport.fetchesFromVault()) {
+            problems.addAll(KerberosHttp.from(config).validateDownloads());
+        }
+        List<ForwarderProvider> forwarders = enabledForwarders(config);
+        forwarders.forEach(f -> problems.addAll(f.validate(config)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new WorkerApp(config, transport, detector);
+        return new WorkerApp(config, transport, detector, forwarders);
+    }
+
+    /** The forwarders the settings ask for (each provider decides), in chain order. */
+    static List<ForwarderProvider> enabledForwarders(Config config) {
+        Providers<ForwarderProvider> all = Providers.load(ForwarderProvider.class);
+        all.loadErrors().forEach(e -> log.warn("Forwarder plugin skipped: {}", e));
+        return all.all().stream().filter(p -> p.enabled(config))
+                .sorted(java.util.Comparator.comparingInt(ForwarderProvider::order)).toList();
     }
 
     public int run() {

@@ -5,7 +5,7 @@ import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.vision.onnx.VisionConfig;
+import io.vaultml.video.VideoConfig;
 import java.time.Duration;
 
 /** Every setting of the worker itself. Detector providers add their own keys at startup. */
@@ -104,7 +104,7 @@ public final class WorkerSettings {
         return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
                 STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS)
-                .include(VisionConfig.DECODER_CONFIG)
+                .include(VideoConfig.CONFIG)
                 .include(TrackerSettings.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);
     }

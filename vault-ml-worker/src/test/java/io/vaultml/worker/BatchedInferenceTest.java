@@ -49,7 +49,7 @@ class BatchedInferenceTest {
         long inferences = batchedMetrics.get("vaultml_inference_batch_seconds_count");
         // One frame at a time would take 12; only submitting without waiting lets frames of one recording share.
         // How many share depends on decoding outpacing inference on this machine (3 to 5 seen here, 6 once in a
-        // CI run), so the test asks for sharing, not for a count; InferenceServiceTest pins batching exactly.
+        // CI run), so the test asks for sharing, not for a count; SharedDetectorTest pins batching exactly.
         assertTrue(inferences >= 3 && inferences < 12, "12 frames at batch 4 took " + inferences + " inferences");
 
         List<JsonNode> expected = sorted(lines(single.resolve("results.jsonl")));

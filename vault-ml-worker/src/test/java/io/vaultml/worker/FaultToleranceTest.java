@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaultml.analysis.RecordingAnalyzer;
+import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.DeadLetter;
 import io.vaultml.api.DeadLetterSink;
 import io.vaultml.api.Detection;
@@ -22,10 +24,9 @@ import io.vaultml.test.Await;
 import io.vaultml.test.FakeDetector;
 import io.vaultml.test.InMemoryEventSource;
 import io.vaultml.test.RecordingForwarder;
+import io.vaultml.test.ScriptedDetector;
 import io.vaultml.test.TestData;
-import io.vaultml.vision.onnx.DecoderOptions;
-import io.vaultml.vision.onnx.FfmpegDecoder;
-import io.vaultml.vision.onnx.Sampling;
+import io.vaultml.video.Sampling;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -87,7 +88,7 @@ class FaultToleranceTest {
     static final class Harness implements AutoCloseable {
         final InMemoryEventSource source = new InMemoryEventSource();
         final RecordingForwarder out = new RecordingForwarder();
-        final InferenceService inference;
+        final SharedDetector inference;
         final Worker worker;
         final io.vaultml.worker.ops.OpsServer ops;
         final CompletableFuture<Integer> exit;
@@ -95,9 +96,9 @@ class FaultToleranceTest {
         Harness(MediaFetcher fetcher, Detector detector, List<Forwarder> after, DeadLetterSink deadLetters,
                 RetryPolicy retries, Duration recordingTimeout, Duration stall) {
             Metrics metrics = new Metrics();
-            inference = InferenceService.forConcurrency(detector, 2, metrics::inferenceBatch);
-            RecordingProcessor processor = new RecordingProcessor(fetcher, new FfmpegDecoder(DecoderOptions.defaults()),
-                    Sampling.count(2), inference, null, metrics, recordingTimeout);
+            inference = SharedDetector.forConcurrency(detector, 2, metrics::inferenceBatch);
+            RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
+                    .sampling(Sampling.count(2)).listener(metrics).timeout(recordingTimeout).build();
             List<Forwarder> forwarders = new java.util.ArrayList<>(List.of(out));
             forwarders.addAll(after);
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
@@ -441,23 +442,5 @@ class FaultToleranceTest {
             await(h.worker::healthy, Duration.ofSeconds(10), () -> h.worker.problems().toString());
             assertEquals(List.of(), h.out.deadLetters());
         }
-    }
-
-    @Test
-    void theDefaultRecordingDeadlineGrowsWithTheFramesAndTheSize() {
-        Metrics metrics = new Metrics();
-        RecordingProcessor count = new RecordingProcessor(new ScriptedFetcher((k, n) -> good(k)),
-                new FfmpegDecoder(DecoderOptions.defaults()), Sampling.count(5), null, null, metrics, Duration.ZERO);
-        RecordingEvent small = RecordingEvent.ofKey("cam/1.mp4");
-        RecordingEvent big = io.vaultml.kerberos.KerberosEvents.parse(
-                "{\"payload\":{\"key\":\"cam/2.mp4\",\"fileSize\":104857600}}".getBytes()).get(0);
-        assertEquals(Duration.ofSeconds(130), count.timeoutFor(small), "2 min + 2 s x 5 frames");
-        assertEquals(Duration.ofSeconds(330), count.timeoutFor(big), "+ 2 s x 100 MiB");
-        RecordingProcessor rate = new RecordingProcessor(null, null, Sampling.rate(2, 100), null, null, metrics,
-                Duration.ZERO);
-        assertEquals(Duration.ofSeconds(320), rate.timeoutFor(small), "2 min + 2 s x MAX_NUMBER_OF_PREDICTIONS");
-        RecordingProcessor fixed = new RecordingProcessor(null, null, Sampling.count(5), null, null, metrics,
-                Duration.ofSeconds(42));
-        assertEquals(Duration.ofSeconds(42), fixed.timeoutFor(big), "a configured RECORDING_TIMEOUT wins");
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The env block of the original kerberos-io/vault-ml README configures this worker unchanged. */
 class OriginalEnvironmentTest {
-    /** kerberos-protocol.md §5.1, with the README's example values. */
+    /** The original worker's environment block, with its README's example values. */
     static final Map<String, String> ORIGINAL = Map.ofEntries(
             Map.entry("QUEUE_SYSTEM", "KAFKA"), Map.entry("QUEUE_NAME", "kcloud-classify-queue"),
             Map.entry("QUEUE_TARGET", "kcloud-analysis-queue"),
@@ -37,7 +37,7 @@ class OriginalEnvironmentTest {
                 KafkaSettings.common(c).get("bootstrap.servers"));
         assertEquals("SASL_PLAINTEXT", KafkaSettings.common(c).get("security.protocol"));
         assertEquals("PLAIN", KafkaSettings.common(c).get("sasl.mechanism"));
-        assertEquals(5, c.get(io.vaultml.vision.onnx.VisionConfig.NUMBER_OF_PREDICTIONS));
+        assertEquals(5, c.get(io.vaultml.video.VideoConfig.NUMBER_OF_PREDICTIONS));
         assertEquals(100.0, c.get(io.vaultml.tracking.TrackerSettings.MOVE_DISTANCE));
         assertEquals(1, c.get(KerberosHttpConfig.FORWARDING_OBJECT_THRESHOLD));
         assertTrue(KerberosHttpConfig.forwarders(c).isEmpty(), "no forwarding or removal asked for");

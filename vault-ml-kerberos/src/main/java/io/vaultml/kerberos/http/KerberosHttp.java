@@ -8,12 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.vaultml.kerberos.http.KerberosHttpConfig.FORWARDING_MEDIA;
-import static io.vaultml.kerberos.http.KerberosHttpConfig.FORWARDING_METADATA;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.FORWARDING_OBJECT_THRESHOLD;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.HUB_API_URL;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.HUB_KEY;
-import static io.vaultml.kerberos.http.KerberosHttpConfig.REMOVE_AFTER_PROCESSED;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.VAULT_DOWNLOAD;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.VAULT_TIMEOUT;
 import static io.vaultml.kerberos.http.KerberosHttpConfig.WEBHOOK_SECRET;
@@ -42,26 +39,14 @@ public final class KerberosHttp {
         return new KerberosHttp(config);
     }
 
-    /**
-     * Every problem of the Vault and forwarding settings, without I/O.
-     *
-     * @param downloads whether recordings are downloaded from Vault (the transport does not carry them)
-     */
-    public List<String> validate(boolean downloads) {
-        List<String> problems = new ArrayList<>();
-        if (downloads) {
-            try {
-                KerberosHttpConfig.vault(config, "downloading recordings");
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
+    /** Every problem of the Vault download settings, without I/O; empty when recordings can be downloaded. */
+    public List<String> validateDownloads() {
         try {
-            forwarders();
+            KerberosHttpConfig.vault(config, "downloading recordings");
+            return List.of();
         } catch (ConfigException e) {
-            problems.addAll(e.problems());
+            return e.problems();
         }
-        return problems;
     }
 
     public VaultMediaFetcher fetcher() {
@@ -71,46 +56,51 @@ public final class KerberosHttp {
                 timeout, timeout, KerberosHttpConfig.maxRecordingBytes(config), vault, removed);
     }
 
+    /** FORWARDING_MEDIA: the recording to the remote Vault, sharing the Vault breakers. */
+    Forwarder mediaForwarder() {
+        return new VaultMediaForwarder(KerberosHttpConfig.vault(config, "FORWARDING_MEDIA"),
+                config.get(FORWARDING_OBJECT_THRESHOLD), config.get(VAULT_TIMEOUT), vault);
+    }
+
+    /** FORWARDING_METADATA: the result to Kerberos Hub, with breakers of its own. */
+    Forwarder hubForwarder() {
+        if (config.find(HUB_API_URL).isEmpty()) {
+            throw new ConfigException("HUB_API_URL is required for FORWARDING_METADATA");
+        }
+        return new HubMetadataForwarder(config.get(HUB_API_URL), config.find(HUB_KEY).orElse(null),
+                config.get(FORWARDING_OBJECT_THRESHOLD), config.get(VAULT_TIMEOUT),
+                KerberosHttpConfig.resilience(config, "hub"));
+    }
+
+    /** WEBHOOK_URL: the result to a webhook, with breakers of its own. */
+    Forwarder webhook() {
+        return new WebhookForwarder(URI.create(config.get(WEBHOOK_URL)), config.find(WEBHOOK_TOKEN).orElse(null),
+                config.find(WEBHOOK_SECRET).orElse(null), config.get(FORWARDING_OBJECT_THRESHOLD),
+                config.get(VAULT_TIMEOUT), KerberosHttpConfig.resilience(config, "webhook"));
+    }
+
+    /** REMOVE_AFTER_PROCESSED: the delete, sharing the Vault breakers and the memory of removed recordings. */
+    Forwarder remover() {
+        return new VaultRemover(KerberosHttpConfig.vault(config, "REMOVE_AFTER_PROCESSED"), config.get(VAULT_TIMEOUT),
+                vault, removed);
+    }
+
     /**
-     * The forwarders the settings ask for, in the order they must run: media, metadata, webhook, and delete last
-     * (it runs only when everything before it succeeded).
+     * The forwarders the settings ask for, in the order they must run (media, metadata, webhook, delete last),
+     * from the registered {@link io.vaultml.api.spi.ForwarderProvider}s of this module, sharing this instance.
      *
      * @throws ConfigException listing every missing setting
      */
     public List<Forwarder> forwarders() {
-        Config c = config;
-        List<Forwarder> out = new ArrayList<>();
+        io.vaultml.api.spi.SharedComponents shared = new io.vaultml.api.spi.SharedComponents();
+        shared.get(KerberosHttp.class, () -> this);
+        List<KerberosForwarderProvider> enabled = KerberosForwarderProvider.ALL.stream()
+                .filter(p -> p.enabled(config)).toList();
         List<String> problems = new ArrayList<>();
-        int threshold = c.get(FORWARDING_OBJECT_THRESHOLD);
-        Duration timeout = c.get(VAULT_TIMEOUT);
-        VaultEndpoint endpoint = null;
-        if (c.get(FORWARDING_MEDIA) || c.get(REMOVE_AFTER_PROCESSED)) {
-            try {
-                endpoint = KerberosHttpConfig.vault(c, c.get(FORWARDING_MEDIA) ? "FORWARDING_MEDIA" : "REMOVE_AFTER_PROCESSED");
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (c.get(FORWARDING_MEDIA) && endpoint != null) {
-            out.add(new VaultMediaForwarder(endpoint, threshold, timeout, vault));
-        }
-        if (c.get(FORWARDING_METADATA)) {
-            if (c.find(HUB_API_URL).isEmpty()) {
-                problems.add("HUB_API_URL is required for FORWARDING_METADATA");
-            } else {
-                out.add(new HubMetadataForwarder(c.get(HUB_API_URL), c.find(HUB_KEY).orElse(null), threshold, timeout,
-                        KerberosHttpConfig.resilience(c, "hub")));
-            }
-        }
-        c.find(WEBHOOK_URL).ifPresent(url -> out.add(new WebhookForwarder(URI.create(url),
-                c.find(WEBHOOK_TOKEN).orElse(null), c.find(WEBHOOK_SECRET).orElse(null), threshold, timeout,
-                KerberosHttpConfig.resilience(c, "webhook"))));
-        if (c.get(REMOVE_AFTER_PROCESSED) && endpoint != null) {
-            out.add(new VaultRemover(endpoint, timeout, vault, removed));
-        }
+        enabled.forEach(p -> problems.addAll(p.validate(config)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return out;
+        return enabled.stream().map(p -> p.create(config, shared)).toList();
     }
 }

@@ -70,7 +70,7 @@ public final class HogPeopleDetector implements Detector {
                         Math.min(frame.height(), (r.y + r.height) / scale));
                 out.add(new Detection("person", 0, confidence, box));
             }
-            return OnnxYoloDetector.nms(out, 0.45f);
+            return Nms.suppress(out, 0.45f, 300);
         } finally {
             weights.release();
             found.release();

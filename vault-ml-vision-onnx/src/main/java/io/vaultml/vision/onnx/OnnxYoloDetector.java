@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnnxYoloDetector implements Detector {
     private static final Logger log = LoggerFactory.getLogger(OnnxYoloDetector.class);
-    private static final Pattern NAME_ENTRY = Pattern.compile("(\\d+)\\s*:\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\")");
     private static final int MAX_DETECTIONS = 300;
 
     private final YoloOptions options;
@@ -78,47 +77,16 @@ public final class OnnxYoloDetector implements Detector {
     private final List<List<Mat>> planes = new ArrayList<>();
     private final MatOfInt channelOrder;
     private boolean closed;
-    private final Timings timings = new Timings();
+    // Cumulative step times, written by the inference thread only; timings() hands out snapshots.
+    private long timedFrames;
+    private long timedRuns;
+    private long preprocessNanos;
+    private long inferenceNanos;
+    private long postprocessNanos;
 
-    /** Cumulative time per step, for benchmarks and metrics; read from the inference thread. */
-    public static final class Timings {
-        long frames;
-        long runs;
-        long preprocessNanos;
-        long inferenceNanos;
-        long postprocessNanos;
-
-        public long frames() {
-            return frames;
-        }
-
-        public long runs() {
-            return runs;
-        }
-
-        public double preprocessMillisPerFrame() {
-            return frames == 0 ? 0 : preprocessNanos / 1e6 / frames;
-        }
-
-        public double inferenceMillisPerFrame() {
-            return frames == 0 ? 0 : inferenceNanos / 1e6 / frames;
-        }
-
-        public double postprocessMillisPerFrame() {
-            return frames == 0 ? 0 : postprocessNanos / 1e6 / frames;
-        }
-
-        public double inferenceMillisTotal() {
-            return inferenceNanos / 1e6;
-        }
-
-        public void reset() {
-            frames = runs = preprocessNanos = inferenceNanos = postprocessNanos = 0;
-        }
-    }
-
+    /** Time spent so far per step, as an immutable snapshot; subtract an earlier one for an interval. */
     public Timings timings() {
-        return timings;
+        return new Timings(timedFrames, timedRuns, preprocessNanos, inferenceNanos, postprocessNanos);
     }
 
     private OnnxYoloDetector(YoloOptions options) throws OrtException {
@@ -173,14 +141,10 @@ public final class OnnxYoloDetector implements Detector {
             }
             this.layout = options.layout() != null ? options.layout()
                     : OutputLayout.detect(outShape, inputWidth, inputHeight, nmsInModel);
-            int classes = switch (layout) {
-                case ULTRALYTICS -> (int) outShape[1] - 4;
-                case YOLOV5, YOLOX -> (int) outShape[2] - 5;
-                case NMS -> -1;
-            };
-            this.names = loadNames(metadata, classes);
-            this.allowed = allowedMask(names, options.allowedClasses());
-            this.yoloxGrid = layout == OutputLayout.YOLOX ? yoloxGrid(inputWidth, inputHeight) : null;
+            this.names = ClassNames.load(options.labels(), metadata, layout.classes(outShape),
+                    options.model().getFileName().toString());
+            this.allowed = ClassNames.allowedMask(names, options.allowedClasses());
+            this.yoloxGrid = layout == OutputLayout.YOLOX ? OutputLayout.yoloxGrid(inputWidth, inputHeight) : null;
         } catch (RuntimeException | OrtException e) {
             session.close();
             throw e;
@@ -280,11 +244,11 @@ public final class OnnxYoloDetector implements Detector {
             for (int i = 0; i < n; i++) {
                 all.add(nms(decode(data, outShape, i, boxes[i], frames.get(i))));
             }
-            timings.frames += n;
-            timings.runs++;
-            timings.preprocessNanos += t1 - t0;
-            timings.inferenceNanos += t2 - t1;
-            timings.postprocessNanos += System.nanoTime() - t2;
+            timedFrames += n;
+            timedRuns++;
+            preprocessNanos += t1 - t0;
+            inferenceNanos += t2 - t1;
+            postprocessNanos += System.nanoTime() - t2;
             return all;
         } catch (OrtException e) {
             throw new RetriableException("Inference with " + options.model().getFileName() + " failed on " + device
@@ -311,93 +275,8 @@ public final class OnnxYoloDetector implements Detector {
 
     private List<Detection> decode(FloatBuffer data, long[] shape, int b, Letterbox lb, Frame frame) {
         List<Detection> found = new ArrayList<>();
-        float conf = options.confidence();
-        switch (layout) {
-            case ULTRALYTICS -> {
-                int rows = (int) shape[1];
-                int n = (int) shape[2];
-                int base = b * rows * n;
-                for (int i = 0; i < n; i++) {
-                    int best = -1;
-                    float bestScore = conf;
-                    for (int c = 0; c < rows - 4; c++) {
-                        float s = data.get(base + (4 + c) * n + i);
-                        if (s >= bestScore && allowed[c]) {
-                            bestScore = s;
-                            best = c;
-                        }
-                    }
-                    if (best >= 0) {
-                        add(found, best, bestScore, data.get(base + i), data.get(base + n + i),
-                                data.get(base + 2 * n + i), data.get(base + 3 * n + i), lb, frame);
-                    }
-                }
-            }
-            case YOLOV5, YOLOX -> {
-                int n = (int) shape[1];
-                int cols = (int) shape[2];
-                int base = b * n * cols;
-                for (int i = 0; i < n; i++) {
-                    int row = base + i * cols;
-                    float objectness = data.get(row + 4);
-                    if (objectness < conf) {
-                        continue;
-                    }
-                    int best = -1;
-                    float bestScore = conf;
-                    for (int c = 0; c < cols - 5; c++) {
-                        float s = objectness * data.get(row + 5 + c);
-                        if (s >= bestScore && allowed[c]) {
-                            bestScore = s;
-                            best = c;
-                        }
-                    }
-                    if (best < 0) {
-                        continue;
-                    }
-                    float cx = data.get(row);
-                    float cy = data.get(row + 1);
-                    float w = data.get(row + 2);
-                    float h = data.get(row + 3);
-                    if (layout == OutputLayout.YOLOX) {
-                        float gx = yoloxGrid[i * 3];
-                        float gy = yoloxGrid[i * 3 + 1];
-                        float stride = yoloxGrid[i * 3 + 2];
-                        cx = (cx + gx) * stride;
-                        cy = (cy + gy) * stride;
-                        w = (float) Math.exp(w) * stride;
-                        h = (float) Math.exp(h) * stride;
-                    }
-                    add(found, best, bestScore, cx, cy, w, h, lb, frame);
-                }
-            }
-            case NMS -> {
-                // [B, N, 6]: x1, y1, x2, y2, score, class per batch entry; [N, 7]: batch, x1, y1, x2, y2, class,
-                // score, one table for the whole batch.
-                boolean table = shape.length == 2;
-                int cols = (int) shape[shape.length - 1];
-                int rows = (int) shape[shape.length - 2];
-                int base = table ? 0 : b * rows * cols;
-                for (int i = 0; i < rows; i++) {
-                    int row = base + i * cols;
-                    if (table && (int) data.get(row) != b) {
-                        continue;
-                    }
-                    int box = table ? row + 1 : row;
-                    float score = data.get(table ? row + 6 : row + 4);
-                    int cls = (int) data.get(row + 5); // column 5 in both
-                    if (score < conf || cls < 0 || cls >= allowed.length || !allowed[cls]) {
-                        continue;
-                    }
-                    float x1 = data.get(box);
-                    float y1 = data.get(box + 1);
-                    float x2 = data.get(box + 2);
-                    float y2 = data.get(box + 3);
-                    add(found, cls, score, (x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1, lb, frame);
-                }
-            }
-            default -> throw new IllegalStateException("unknown layout " + layout);
-        }
+        layout.decode(data, shape, b, options.confidence(), allowed, yoloxGrid,
+                (cls, score, cx, cy, w, h) -> add(found, cls, score, cx, cy, w, h, lb, frame));
         return found;
     }
 
@@ -420,33 +299,9 @@ public final class OnnxYoloDetector implements Detector {
         return cls < names.size() ? names.get(cls) : "class_" + cls;
     }
 
-    /** Class-wise non-maximum suppression, highest confidence first. */
-    static List<Detection> nms(List<Detection> candidates, float iou) {
-        List<Detection> sorted = new ArrayList<>(candidates);
-        sorted.sort(Comparator.comparingDouble((Detection d) -> d.confidence()).reversed());
-        List<Detection> kept = new ArrayList<>();
-        for (Detection d : sorted) {
-            boolean suppressed = false;
-            for (Detection k : kept) {
-                if (k.classId() == d.classId() && k.box().iou(d.box()) > iou) {
-                    suppressed = true;
-                    break;
-                }
-            }
-            if (!suppressed) {
-                kept.add(d);
-                if (kept.size() == MAX_DETECTIONS) {
-                    break;
-                }
-            }
-        }
-        return kept;
-    }
-
     private List<Detection> nms(List<Detection> candidates) {
-        return nms(candidates, options.iou());
+        return Nms.suppress(candidates, options.iou(), MAX_DETECTIONS);
     }
-
 
     /** Runs one zero input to learn the concrete output shape of a model with symbolic output dimensions. */
     private long[] probeOutputShape() throws OrtException {
@@ -457,104 +312,6 @@ public final class OnnxYoloDetector implements Detector {
                 OrtSession.Result r = session.run(Map.of(inputName, t))) {
             return ((OnnxTensor) r.get(0)).getInfo().getShape();
         }
-    }
-
-    private static float[] yoloxGrid(int width, int height) {
-        List<float[]> cells = new ArrayList<>();
-        for (int stride : new int[] {8, 16, 32}) {
-            for (int y = 0; y < height / stride; y++) {
-                for (int x = 0; x < width / stride; x++) {
-                    cells.add(new float[] {x, y, stride});
-                }
-            }
-        }
-        float[] grid = new float[cells.size() * 3];
-        for (int i = 0; i < cells.size(); i++) {
-            System.arraycopy(cells.get(i), 0, grid, i * 3, 3);
-        }
-        return grid;
-    }
-
-    private List<String> loadNames(Map<String, String> metadata, int classes) {
-        if (options.labels() != null) {
-            try {
-                List<String> lines = Files.readAllLines(options.labels(), StandardCharsets.UTF_8).stream()
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-                if (classes > 0 && lines.size() < classes) {
-                    throw new ConfigException("Labels file " + options.labels() + " has " + lines.size()
-                            + " names but the model has " + classes + " classes");
-                }
-                return lines;
-            } catch (IOException e) {
-                throw new ConfigException("Labels file " + options.labels() + " cannot be read: " + e.getMessage());
-            }
-        }
-        String raw = metadata.get("names");
-        if (raw != null) {
-            TreeMap<Integer, String> parsed = new TreeMap<>();
-            Matcher m = NAME_ENTRY.matcher(raw);
-            while (m.find()) {
-                parsed.put(Integer.parseInt(m.group(1)), m.group(2) != null ? m.group(2) : m.group(3));
-            }
-            if (!parsed.isEmpty()) {
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i <= parsed.lastKey(); i++) {
-                    names.add(parsed.getOrDefault(i, "class_" + i));
-                }
-                return names;
-            }
-        }
-        if (classes == 80 || classes < 0) {
-            log.info("{} has no class names; using the COCO-80 names", options.model().getFileName());
-            return coco();
-        }
-        log.warn("{} has no class names and no labels file was given; classes are named class_<id>",
-                options.model().getFileName());
-        List<String> generic = new ArrayList<>();
-        for (int i = 0; i < classes; i++) {
-            generic.add("class_" + i);
-        }
-        return generic;
-    }
-
-    static List<String> coco() {
-        try (InputStream in = OnnxYoloDetector.class.getResourceAsStream("coco-80.names")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
-                    .filter(s -> !s.isEmpty()).toList();
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("coco-80.names resource missing", e);
-        }
-    }
-
-    private static boolean[] allowedMask(List<String> names, List<String> allowedClasses) {
-        int size = Math.max(names.size(), 1024);
-        boolean[] mask = new boolean[size];
-        if (allowedClasses.isEmpty()) {
-            java.util.Arrays.fill(mask, true);
-            return mask;
-        }
-        Set<String> unknown = new HashSet<>();
-        for (String wanted : allowedClasses) {
-            String w = wanted.trim();
-            if (w.matches("\\d+")) {
-                int id = Integer.parseInt(w);
-                if (id < size) {
-                    mask[id] = true;
-                    continue;
-                }
-            }
-            int at = names.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList().indexOf(w.toLowerCase(Locale.ROOT));
-            if (at >= 0) {
-                mask[at] = true;
-            } else {
-                unknown.add(w);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("ALLOWED_CLASSIFICATIONS names classes the model does not have: "
-                    + String.join(", ", new java.util.TreeSet<>(unknown)));
-        }
-        return mask;
     }
 
     @Override

@@ -1,18 +1,21 @@
 package io.vaultml.vision.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.vaultml.api.FrameDetections;
 import io.vaultml.api.Media;
 import io.vaultml.api.Track;
 import io.vaultml.test.TestData;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.TrackerSettings;
+import io.vaultml.video.DecodeReport;
+import io.vaultml.video.DecoderOptions;
+import io.vaultml.video.FfmpegDecoder;
+import io.vaultml.video.Sampling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Detection plus tracking on the vtest pedestrians recording: people walk across a campus. */
 class TrackingOnRealVideoTest {

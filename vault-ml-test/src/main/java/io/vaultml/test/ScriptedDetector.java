@@ -1,15 +1,14 @@
-package io.vaultml.worker;
+package io.vaultml.test;
 
 import io.vaultml.api.Detection;
 import io.vaultml.api.Detector;
 import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Frame;
-import io.vaultml.test.FakeDetector;
 import java.util.List;
 
 /** A {@link FakeDetector} whose batch behaviour ({@link #detectAll}) a test scripts: slow, failing, contract-breaking. */
-abstract class ScriptedDetector implements Detector {
-    final FakeDetector fake = new FakeDetector();
+public abstract class ScriptedDetector implements Detector {
+    protected final FakeDetector fake = new FakeDetector();
 
     @Override
     public DetectorInfo info() {

@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.vaultml.worker;
+package io.vaultml.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
 import io.vaultml.api.RetriableException;
 import io.vaultml.test.Frames;
+import io.vaultml.test.ScriptedDetector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class InferenceServiceTest {
+class SharedDetectorTest {
 
     /** Takes batches of four; the first call waits for a latch, so frames submitted meanwhile queue up. */
     static final class GatedDetector extends ScriptedDetector {
@@ -50,7 +51,7 @@ class InferenceServiceTest {
     @Test
     void framesQueuedWhileTheDetectorIsBusyShareTheNextInferenceAndKeepTheirOwnResults() throws Exception {
         GatedDetector detector = new GatedDetector();
-        try (InferenceService inference = InferenceService.forConcurrency(detector, 2, nanos -> { })) {
+        try (SharedDetector inference = SharedDetector.forConcurrency(detector, 2, nanos -> { })) {
             List<CompletableFuture<List<Detection>>> results = new ArrayList<>();
             results.add(inference.submit(Frames.withWhiteBox(0, 64, 48, 0, 0, 8, 8)));
             assertTrue(detector.firstCallStarted.await(10, TimeUnit.SECONDS));
@@ -64,7 +65,7 @@ class InferenceServiceTest {
             assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "submitting does not wait");
             detector.gate.countDown();
             for (int i = 0; i < results.size(); i++) {
-                List<Detection> found = InferenceService.await(results.get(i));
+                List<Detection> found = SharedDetector.await(results.get(i));
                 assertEquals(1, found.size());
                 assertEquals(i == 0 ? 0 : 10 * i, found.get(0).box().x1(), 1, "frame " + i + " got another's result");
             }
@@ -77,7 +78,7 @@ class InferenceServiceTest {
         GatedDetector detector = new GatedDetector();
         detector.failure = new RetriableException("CUDA out of memory");
         detector.gate.countDown();
-        try (InferenceService inference = InferenceService.forConcurrency(detector, 1, nanos -> { })) {
+        try (SharedDetector inference = SharedDetector.forConcurrency(detector, 1, nanos -> { })) {
             RetriableException e = assertThrows(RetriableException.class,
                     () -> inference.detect(Frames.withWhiteBox(0, 32, 32, 0, 0, 4, 4)));
             assertEquals("CUDA out of memory", e.getMessage());

@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 import io.vaultml.api.VideoInfo;
 import java.time.Duration;

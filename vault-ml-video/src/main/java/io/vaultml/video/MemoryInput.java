@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_SIZE;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;

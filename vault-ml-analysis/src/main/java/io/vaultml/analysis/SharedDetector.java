@@ -1,7 +1,8 @@
-package io.vaultml.worker;
+package io.vaultml.analysis;
 
 import io.vaultml.api.Detection;
 import io.vaultml.api.Detector;
+import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Frame;
 import io.vaultml.api.RetriableException;
 import java.nio.ByteBuffer;
@@ -12,14 +13,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
- * Runs the detector on one dedicated thread and batches queued frames into one inference when the detector takes
+ * One {@link Detector} shared safely by many threads: it runs on one dedicated thread (the single-thread access the
+ * detector contract promises), and frames queued meanwhile are batched into one inference when the detector takes
  * batches ({@link Detector#preferredBatchSize()} &gt; 1). Decoding threads {@link #submit(Frame) submit} frames
  * without waiting for their detections, so a recording's next frame is decoded while the previous ones are
  * inferred, several frames of one recording (or of several recordings in flight) share an inference, and a GPU sees
- * full batches under load. This also gives the detector the single-thread access its contract promises.
+ * full batches under load. As a {@link Detector} itself, {@link #detect} and {@link #detectAll} may be called from
+ * any thread; they block until their frames were inferred.
+ *
+ * <p><b>Ownership.</b> It owns the wrapped detector from construction: {@link #close} stops the thread and closes
+ * the detector. Frames are copied when submitted; the caller may reuse its buffer at once.
  *
  * <p>Memory is bounded: at most {@code queueCapacity} frames wait (submitting blocks while the queue is full, up to
  * a deadline), each copied once into a pooled direct buffer because the decoder reuses its own.
@@ -27,9 +33,10 @@ import java.util.function.Consumer;
  * <p>Failures: a batch whose detector throws, or returns a list that breaks the {@link Detector} contract (null,
  * or not one list per frame), fails its own frames and the service goes on. Anything that escapes the loop (an
  * {@link Error}) stops the service for good: every waiting frame and every later submission fails with
- * {@link Stopped}, which the worker treats as fatal, and {@link #alive()} turns false for the health endpoint.
+ * {@link InferenceStoppedException}, which the worker treats as fatal, and {@link #alive()} turns false for the
+ * health endpoint.
  */
-final class InferenceService implements AutoCloseable {
+public final class SharedDetector implements Detector {
     private record Request(Frame frame, CompletableFuture<List<Detection>> result) {
     }
 
@@ -38,29 +45,24 @@ final class InferenceService implements AutoCloseable {
     private final BlockingQueue<ByteBuffer> pool;
     private final int batchSize;
     private final Thread thread;
-    private final Consumer<Long> batchTimer;
+    private final LongConsumer batchTimer;
     private volatile boolean running = true;
     private volatile Throwable death;
-
-    /** The inference thread is gone: no recording can be analysed any more. Fatal for the worker. */
-    static final class Stopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopped(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
 
     /**
      * Enough queued frames for two full batches plus one per decoding recording: the next batch is ready while
      * one runs, and no decoder waits on another's backlog for long.
      */
-    static InferenceService forConcurrency(Detector detector, int concurrency, Consumer<Long> batchNanos) {
-        return new InferenceService(detector, 2 * Math.max(1, detector.preferredBatchSize()) + concurrency,
+    public static SharedDetector forConcurrency(Detector detector, int concurrency, LongConsumer batchNanos) {
+        return new SharedDetector(detector, 2 * Math.max(1, detector.preferredBatchSize()) + concurrency,
                 batchNanos);
     }
 
-    InferenceService(Detector detector, int queueCapacity, Consumer<Long> batchNanos) {
+    /**
+     * @param queueCapacity frames that may wait at most; submitting blocks while this many wait
+     * @param batchNanos told how long each inference took, in nanoseconds (metrics); may be a no-op
+     */
+    public SharedDetector(Detector detector, int queueCapacity, LongConsumer batchNanos) {
         this.detector = detector;
         this.batchSize = Math.max(1, detector.preferredBatchSize());
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -71,12 +73,23 @@ final class InferenceService implements AutoCloseable {
         thread.start();
     }
 
-    Detector detector() {
+    /** The detector this one runs on its thread. */
+    public Detector detector() {
         return detector;
     }
 
-    /** False once the inference thread died; see {@link Stopped}. */
-    boolean alive() {
+    @Override
+    public DetectorInfo info() {
+        return detector.info();
+    }
+
+    @Override
+    public int preferredBatchSize() {
+        return batchSize;
+    }
+
+    /** False once the inference thread died; see {@link InferenceStoppedException}. */
+    public boolean alive() {
         return death == null && thread.isAlive();
     }
 
@@ -86,9 +99,9 @@ final class InferenceService implements AutoCloseable {
      * buffer at once.
      *
      * @throws RetriableException when the deadline passes or the thread is interrupted
-     * @throws Stopped when the inference thread died
+     * @throws InferenceStoppedException when the inference thread died
      */
-    CompletableFuture<List<Detection>> submit(Frame frame, long deadlineNanos) {
+    public CompletableFuture<List<Detection>> submit(Frame frame, long deadlineNanos) {
         checkAlive();
         ByteBuffer copy = borrow(frame.width() * frame.height() * 3);
         copy.put(frame.pixels().duplicate()).flip();
@@ -111,17 +124,26 @@ final class InferenceService implements AutoCloseable {
     }
 
     /** {@link #submit(Frame, long)} with no deadline of its own (benchmarks, tests). */
-    CompletableFuture<List<Detection>> submit(Frame frame) {
+    public CompletableFuture<List<Detection>> submit(Frame frame) {
         return submit(frame, System.nanoTime() + TimeUnit.DAYS.toNanos(1));
     }
 
-    /** Detections for one frame; blocks until the inference thread ran it. */
-    List<Detection> detect(Frame frame) {
+    /** Detections for one frame; blocks until the inference thread ran it. Any thread. */
+    @Override
+    public List<Detection> detect(Frame frame) {
         return await(submit(frame));
     }
 
+    /** Detections for several frames, which may share an inference; blocks until all ran. Any thread. */
+    @Override
+    public List<List<Detection>> detectAll(List<Frame> frames) {
+        List<CompletableFuture<List<Detection>>> submitted = new ArrayList<>(frames.size());
+        frames.forEach(f -> submitted.add(submit(f)));
+        return submitted.stream().map(SharedDetector::await).toList();
+    }
+
     /** Waits for submitted detections, rethrowing the detector's own exception. */
-    static List<Detection> await(CompletableFuture<List<Detection>> detections) {
+    public static List<Detection> await(CompletableFuture<List<Detection>> detections) {
         return await(detections, System.nanoTime() + TimeUnit.DAYS.toNanos(1));
     }
 
@@ -130,7 +152,7 @@ final class InferenceService implements AutoCloseable {
      *
      * @throws RetriableException when the deadline passes first
      */
-    static List<Detection> await(CompletableFuture<List<Detection>> detections, long deadlineNanos) {
+    public static List<Detection> await(CompletableFuture<List<Detection>> detections, long deadlineNanos) {
         try {
             return detections.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -145,13 +167,13 @@ final class InferenceService implements AutoCloseable {
             if (e.getCause() instanceof StackOverflowError) {
                 throw new IllegalStateException("the detector overflowed its stack", e.getCause());
             }
-            throw new Stopped("inference failed: " + e.getCause(), e.getCause());
+            throw new InferenceStoppedException("inference failed: " + e.getCause(), e.getCause());
         }
     }
 
     private void checkAlive() {
         if (death != null) {
-            throw new Stopped("the inference thread died: " + death, death);
+            throw new InferenceStoppedException("the inference thread died: " + death, death);
         }
     }
 
@@ -185,7 +207,7 @@ final class InferenceService implements AutoCloseable {
             failQueued(new RetriableException("inference stopped"));
         } catch (Throwable t) {
             death = t;
-            failQueued(new Stopped("the inference thread died: " + t, t));
+            failQueued(new InferenceStoppedException("the inference thread died: " + t, t));
             throw t;
         }
     }
@@ -211,7 +233,7 @@ final class InferenceService implements AutoCloseable {
                     r.result().complete(out.get(i));
                 } else {
                     r.result().completeExceptionally(failure != null ? failure
-                            : new Stopped("the inference thread died during a batch", null));
+                            : new InferenceStoppedException("the inference thread died during a batch", null));
                 }
             }
         }
@@ -225,8 +247,12 @@ final class InferenceService implements AutoCloseable {
         }
     }
 
+    /** Stops the inference thread (waiting frames fail) and closes the detector. Idempotent. */
     @Override
     public void close() {
+        if (!running && !thread.isAlive()) {
+            return;
+        }
         running = false;
         thread.interrupt();
         try {

@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 /** How the decoder reaches the chosen frames. */
 public enum SeekMode {

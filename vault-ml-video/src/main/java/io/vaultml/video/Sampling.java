@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 /**
  * Which frames of a recording are analysed.

@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 /** Whether to decode on the GPU (NVDEC). */
 public enum HardwareDecoding {

@@ -1,4 +1,4 @@
-package io.vaultml.vision.onnx;
+package io.vaultml.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
@@ -50,7 +50,6 @@ import io.vaultml.api.VideoInfo;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -170,7 +169,7 @@ public final class FfmpegDecoder {
             }
             timeBase = av_q2d(stream.time_base());
             PacketIndex index = scanPackets();
-            if (index.pts.length == 0) {
+            if (index.pts().length == 0) {
                 throw reject("has no readable video packets" + (problem.isEmpty() ? "" : ": " + problem));
             }
             double fps = av_q2d(stream.avg_frame_rate());
@@ -178,16 +177,17 @@ public final class FfmpegDecoder {
                 fps = av_q2d(stream.r_frame_rate());
             }
             if (!(fps > 0) || Double.isInfinite(fps)) {
-                fps = index.pts.length > 1 ? (index.pts.length - 1) / ((index.pts[index.pts.length - 1] - index.pts[0]) * timeBase) : 0;
+                long[] pts = index.pts();
+                fps = pts.length > 1 ? (pts.length - 1) / ((pts[pts.length - 1] - pts[0]) * timeBase) : 0;
             }
             if (!(fps > 0) || Double.isInfinite(fps)) {
                 fps = 0;
             }
             long durationMicros = format.duration() > 0 ? format.duration()
-                    : Math.round((index.pts[index.pts.length - 1] - index.pts[0]) * timeBase * 1e6);
+                    : Math.round((index.pts()[index.pts().length - 1] - index.pts()[0]) * timeBase * 1e6);
             openDecoder(par);
-            VideoInfo info = new VideoInfo(width, height, fps, index.pts.length, durationMicros, decoderName);
-            int[] targets = chooseTargets(index, sampling);
+            VideoInfo info = new VideoInfo(width, height, fps, index.pts().length, durationMicros, decoderName);
+            int[] targets = FramePlanner.targets(index, timeBase, sampling, options.seekMode());
             try {
                 if (options.seekMode() == SeekMode.KEYFRAME) {
                     decodeKeyframes(index, targets, consumer);
@@ -340,39 +340,6 @@ public final class FfmpegDecoder {
             return ctx;
         }
 
-        /** Display-order positions of the frames to analyse, ascending and distinct. */
-        int[] chooseTargets(PacketIndex index, Sampling sampling) {
-            int total = index.pts.length;
-            TreeSet<Integer> chosen = new TreeSet<>();
-            if (sampling instanceof Sampling.Count count) {
-                int n = Math.min(count.frames(), total);
-                for (int i = 0; i < n; i++) {
-                    chosen.add((int) Math.min(total - 1, (long) Math.floor((i + 0.5) * total / n)));
-                }
-            } else if (sampling instanceof Sampling.Rate rate) {
-                double start = index.pts[0] * timeBase;
-                int position = 0;
-                for (int k = 0; chosen.size() < rate.max(); k++) {
-                    double t = start + k / rate.fps();
-                    while (position < total && index.pts[position] * timeBase < t - 1e-6) {
-                        position++;
-                    }
-                    if (position >= total) {
-                        break;
-                    }
-                    chosen.add(position);
-                }
-            }
-            if (options.seekMode() == SeekMode.KEYFRAME) {
-                TreeSet<Integer> snapped = new TreeSet<>();
-                for (int target : chosen) {
-                    snapped.add(index.nearestKeyPosition(target));
-                }
-                chosen = snapped;
-            }
-            return chosen.stream().mapToInt(Integer::intValue).toArray();
-        }
-
         void decodeTargets(PacketIndex index, int[] targets, FrameConsumer consumer) {
             long lastDecodedPts = Long.MIN_VALUE;
             boolean draining = false;
@@ -380,7 +347,7 @@ public final class FfmpegDecoder {
             int consideredSeekFor = -1;
             while (next < targets.length) {
                 checkDeadline();
-                long target = index.pts[targets[next]];
+                long target = index.pts()[targets[next]];
                 if (consideredSeekFor != next && !draining) {
                     consideredSeekFor = next;
                     long key = index.keyAtOrBefore(target);
@@ -431,9 +398,9 @@ public final class FfmpegDecoder {
                 }
                 // Deliver for every target this frame reaches (a missing frame is replaced by the next one).
                 int position = index.positionOf(pts, targets[next]);
-                deliver(frame, position, pts - index.pts[0], consumer);
+                deliver(frame, position, pts - index.pts()[0], consumer);
                 framesDelivered++;
-                while (next < targets.length && index.pts[targets[next]] <= pts) {
+                while (next < targets.length && index.pts()[targets[next]] <= pts) {
                     next++;
                 }
             }
@@ -447,7 +414,7 @@ public final class FfmpegDecoder {
         void decodeKeyframes(PacketIndex index, int[] targets, FrameConsumer consumer) {
             for (int next = 0; next < targets.length; ) {
                 checkDeadline();
-                long target = index.pts[targets[next]];
+                long target = index.pts()[targets[next]];
                 if (av_seek_frame(format, streamIndex, target, AVSEEK_FLAG_BACKWARD) < 0) {
                     if (problem.isEmpty()) {
                         problem = "cannot seek to the keyframe at frame " + targets[next];
@@ -467,10 +434,10 @@ public final class FfmpegDecoder {
                     long pts = frame.best_effort_timestamp() != AV_NOPTS_VALUE ? frame.best_effort_timestamp()
                             : frame.pts();
                     if (!delivered && pts >= target) {
-                        deliver(frame, index.positionOf(pts, targets[next]), pts - index.pts[0], consumer);
+                        deliver(frame, index.positionOf(pts, targets[next]), pts - index.pts()[0], consumer);
                         framesDelivered++;
                         delivered = true;
-                        while (next < targets.length && index.pts[targets[next]] <= pts) {
+                        while (next < targets.length && index.pts()[targets[next]] <= pts) {
                             next++;
                         }
                     }
@@ -599,29 +566,6 @@ public final class FfmpegDecoder {
 
         StopDecoding() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Frame timestamps in display order and which of them are keyframes. */
-    private record PacketIndex(long[] pts, TreeSet<Long> keys) {
-        long keyAtOrBefore(long ts) {
-            Long k = keys.floor(ts);
-            return k != null ? k : keys.first();
-        }
-
-        int nearestKeyPosition(int position) {
-            long ts = pts[position];
-            Long before = keys.floor(ts);
-            Long after = keys.ceiling(ts);
-            long best = before == null ? after : after == null ? before
-                    : (ts - before <= after - ts ? before : after);
-            return positionOf(best, position);
-        }
-
-        /** Position of a timestamp; {@code hint} when it is not in the index (a frame the scan did not see). */
-        int positionOf(long ts, int hint) {
-            int found = Arrays.binarySearch(pts, ts);
-            return found >= 0 ? found : hint;
         }
     }
 

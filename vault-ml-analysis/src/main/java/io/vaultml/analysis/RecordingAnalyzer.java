@@ -1,0 +1,265 @@
+package io.vaultml.analysis;
+
+import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.Detection;
+import io.vaultml.api.Detector;
+import io.vaultml.api.FrameDetections;
+import io.vaultml.api.Media;
+import io.vaultml.api.MediaFetcher;
+import io.vaultml.api.RecordingEvent;
+import io.vaultml.api.RetriableException;
+import io.vaultml.api.Track;
+import io.vaultml.api.Tracker;
+import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.api.VaultMlException;
+import io.vaultml.video.DecodeReport;
+import io.vaultml.video.DecoderOptions;
+import io.vaultml.video.FfmpegDecoder;
+import io.vaultml.video.FrameConsumer;
+import io.vaultml.video.Sampling;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analysis of one recording in one call: fetch, decode and sample, detect, track; one {@link RecordingEvent}
+ * in, one {@link AnalysisResult} out. The worker, the {@code detect} command and embedding applications all use it.
+ *
+ * <p><b>Threads.</b> {@link #analyse} may be called from any number of threads at once. The detector runs on its
+ * own thread ({@link SharedDetector}): each calling thread decodes its recording and submits frames without waiting
+ * for their detections, so decoding overlaps inference and frames of concurrent recordings share batches. Run as
+ * many analysing threads as decoding should use cores; the detector is never called concurrently.
+ *
+ * <p><b>Ownership.</b> The analyzer owns the detector it is built with and closes it in {@link #close}; the
+ * fetcher and the tracker stay the caller's. Results belong to the caller.
+ *
+ * <p><b>Failures.</b> A recording that cannot be fetched, decoded or detected on is an
+ * {@link UnprocessableInputException} naming the recording and the stage (any unexpected exception of the decoder
+ * or the detector is turned into one: it is that recording's outcome); a transient fault is a
+ * {@link RetriableException}, and {@link DeadlineExceededException} once the recording's {@link #timeoutFor
+ * deadline} has passed; {@link InferenceStoppedException} means the detector's thread died and nothing more can
+ * be analysed.
+ */
+public final class RecordingAnalyzer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RecordingAnalyzer.class);
+
+    private final MediaFetcher fetcher;
+    private final FfmpegDecoder decoder;
+    private final Sampling sampling;
+    private final SharedDetector detector;
+    private final Tracker tracker;
+    private final AnalysisListener listener;
+    private final Duration timeout;
+
+    private RecordingAnalyzer(Builder b) {
+        this.fetcher = b.fetcher;
+        this.decoder = b.decoder;
+        this.sampling = b.sampling;
+        this.tracker = b.tracker;
+        this.listener = b.listener;
+        this.timeout = b.timeout;
+        this.detector = b.detector instanceof SharedDetector shared ? shared
+                : SharedDetector.forConcurrency(b.detector, b.concurrency, listener::inferenceBatch);
+    }
+
+    /** An analyzer over {@code detector}, which it takes ownership of (a {@link SharedDetector} is used as is). */
+    public static Builder builder(Detector detector) {
+        return new Builder(detector);
+    }
+
+    /** Settings of a {@link RecordingAnalyzer}; every one has a default but the detector. */
+    public static final class Builder {
+        private final Detector detector;
+        private MediaFetcher fetcher;
+        private FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
+        private Sampling sampling = Sampling.count(5);
+        private Tracker tracker;
+        private AnalysisListener listener = AnalysisListener.NONE;
+        private Duration timeout = Duration.ZERO;
+        private int concurrency = 1;
+
+        private Builder(Detector detector) {
+            this.detector = Objects.requireNonNull(detector, "detector");
+        }
+
+        /** Where {@link #analyse(RecordingEvent)} gets recordings; without one only {@code analyse(event, media)} works. */
+        public Builder fetcher(MediaFetcher fetcher) {
+            this.fetcher = fetcher;
+            return this;
+        }
+
+        public Builder decoder(DecoderOptions options) {
+            this.decoder = new FfmpegDecoder(options);
+            return this;
+        }
+
+        /** Which frames are analysed; default: 5 spread over the recording (the original NUMBER_OF_PREDICTIONS). */
+        public Builder sampling(Sampling sampling) {
+            this.sampling = Objects.requireNonNull(sampling, "sampling");
+            return this;
+        }
+
+        /** The tracker; none (the default) reports detections without tracks. */
+        public Builder tracker(Tracker tracker) {
+            this.tracker = tracker;
+            return this;
+        }
+
+        public Builder listener(AnalysisListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How long one recording may take from fetch to tracks before it is given up as a
+         * {@link DeadlineExceededException}; zero (the default) derives it per recording ({@link #timeoutFor}).
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How many threads will call {@link #analyse} at once: sizes the queue in front of the detector. */
+        public Builder concurrency(int threads) {
+            this.concurrency = Math.max(1, threads);
+            return this;
+        }
+
+        public RecordingAnalyzer build() {
+            return new RecordingAnalyzer(this);
+        }
+    }
+
+    /**
+     * The deadline budget of one recording: the configured timeout, or, when that is zero, 2 min plus 2 s per frame
+     * the sampling may analyse plus 2 s per MiB the event declares. Generous on purpose: it bounds hangs, it does
+     * not police slow hardware.
+     */
+    public Duration timeoutFor(RecordingEvent event) {
+        if (!timeout.isZero()) {
+            return timeout;
+        }
+        int frames = sampling instanceof Sampling.Count c ? c.frames() : ((Sampling.Rate) sampling).max();
+        long mib = Math.max(0, event.fileSize()) >> 20;
+        return Duration.ofMinutes(2).plusSeconds(2L * frames).plusSeconds(2 * mib);
+    }
+
+    /** Fetches the event's recording and analyses it. */
+    public AnalysisResult analyse(RecordingEvent event) {
+        if (fetcher == null) {
+            throw new IllegalStateException("this analyzer has no MediaFetcher; call analyse(event, media)");
+        }
+        long start = System.nanoTime();
+        Media media = fetcher.fetch(event);
+        long fetched = System.nanoTime();
+        listener.stage("fetch", fetched - start);
+        return analyse(event, media, start, fetched, null);
+    }
+
+    /** Analyses a recording the caller already holds; {@code event} names it in the result and in errors. */
+    public AnalysisResult analyse(RecordingEvent event, Media media) {
+        return analyse(event, media, null);
+    }
+
+    /**
+     * Analyses a recording the caller already holds, showing {@code observer} each sampled frame as it is decoded,
+     * on the calling thread (to draw on a copy, say); the pixels are valid during that call only.
+     */
+    public AnalysisResult analyse(RecordingEvent event, Media media, FrameConsumer observer) {
+        long now = System.nanoTime();
+        return analyse(event, media, now, now, observer);
+    }
+
+    private AnalysisResult analyse(RecordingEvent event, Media media, long start, long fetched,
+            FrameConsumer observer) {
+        Duration timeout = timeoutFor(event);
+        long deadline = start + timeout.toNanos();
+        // Frames are inferred while the decoder goes on; their detections are collected in frame order after.
+        List<Submitted> submitted = new ArrayList<>();
+        List<FrameDetections> frames = new ArrayList<>();
+        DecodeReport report;
+        long decoded;
+        String stage = "decode";
+        try {
+            report = decoder.decode(media, sampling, frame -> {
+                if (observer != null) {
+                    observer.accept(frame);
+                }
+                submitted.add(new Submitted(frame.index(), frame.timestampMicros(), detector.submit(frame, deadline)));
+            });
+            decoded = System.nanoTime();
+            stage = "detect";
+            for (Submitted s : submitted) {
+                frames.add(new FrameDetections(s.index(), s.timestampMicros(),
+                        SharedDetector.await(s.detections(), deadline)));
+            }
+        } catch (RetriableException e) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new DeadlineExceededException("Recording " + event.key() + ": " + e.getMessage()
+                        + " (deadline " + timeout.toSeconds() + " s)", e);
+            }
+            throw new RetriableException("Recording " + event.key() + ": " + e.getMessage(), e);
+        } catch (VaultMlException | InferenceStoppedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A detector or decoder that throws on this recording: this recording's outcome, not the caller's.
+            throw new UnprocessableInputException(stage, "Recording " + event.key() + " failed in " + stage + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+        long detected = System.nanoTime();
+        listener.stage("decode", decoded - fetched);
+        listener.stage("detect", detected - decoded);
+        listener.frames(frames.size());
+        if (report.truncated()) {
+            listener.truncated(event.key(), report.truncationSummary());
+            log.warn("Recording {} is {}", event.key(), report.truncationSummary());
+        }
+        List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
+        if (!tracks.isEmpty() && tracks.stream().allMatch(Track::unassociated)) {
+            log.debug("Recording {}: its {} analysed frames are too far apart to track; each object of the busiest "
+                    + "frame per label is reported once, as of interest", event.key(), frames.size());
+        }
+        long tracked = System.nanoTime();
+        listener.stage("track", tracked - detected);
+        AnalysisResult result = new AnalysisResult(event, report.video(), frames, tracks, tracker != null,
+                detector.info(), Duration.ofNanos(tracked - start));
+        log.info("Processed {}: {} frames ({} {}x{}), {} detections, {} tracks ({} moving) | fetch {} ms, decode {} ms, "
+                        + "detect {} ms more, track {} ms", event.key(), frames.size(), report.video().codec(),
+                report.video().width(), report.video().height(), result.detectionCount(), tracks.size(),
+                result.movingTracks().size(), ms(fetched - start), ms(decoded - fetched),
+                ms(detected - decoded), ms(tracked - detected));
+        return result;
+    }
+
+    /** The detector's thread, shared by every analysing thread. */
+    public SharedDetector detector() {
+        return detector;
+    }
+
+    /** The frames analysed per recording. */
+    public Sampling sampling() {
+        return sampling;
+    }
+
+    /** False once the detector's thread died ({@link InferenceStoppedException}). */
+    public boolean alive() {
+        return detector.alive();
+    }
+
+    /** Stops the detector's thread and closes the detector. Idempotent. */
+    @Override
+    public void close() {
+        detector.close();
+    }
+
+    private record Submitted(long index, long timestampMicros, CompletableFuture<List<Detection>> detections) {
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+}
