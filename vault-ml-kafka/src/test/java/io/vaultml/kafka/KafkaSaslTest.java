@@ -19,10 +19,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** SASL/PLAIN configured from the original KAFKA_* variables. */
+@Tag("broker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaSaslTest {
     EmbeddedKafka kafka;

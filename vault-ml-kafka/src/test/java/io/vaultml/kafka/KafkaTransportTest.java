@@ -36,10 +36,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The Kafka transport against a real broker started in this JVM. */
+@Tag("broker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaTransportTest {
     static final AtomicInteger TOPICS = new AtomicInteger();

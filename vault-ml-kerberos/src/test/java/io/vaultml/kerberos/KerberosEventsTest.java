@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class KerberosEventsTest {
 
-    /** kerberos-protocol.md §2.3, verbatim. */
+    /** An event as Kerberos Vault sends it, verbatim. */
     static final String VAULT_EVENT = """
             {"provider": "kstorage", "source": "storj", "request": "persist",
              "payload": {"is_fragmented": false,

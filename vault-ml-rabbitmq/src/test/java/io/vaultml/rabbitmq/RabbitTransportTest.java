@@ -33,10 +33,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The RabbitMQ transport against the real broker ({@link RabbitBroker}). */
+@Tag("broker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RabbitTransportTest {
     URI broker;
