@@ -1,18 +1,12 @@
 package io.vaultml.video;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONKEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
@@ -30,7 +24,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
@@ -38,10 +31,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
-import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import io.vaultml.api.Frame;
 import io.vaultml.api.Media;
@@ -53,8 +42,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -63,10 +50,7 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +73,6 @@ public final class FfmpegDecoder {
     private static final Logger log = LoggerFactory.getLogger(FfmpegDecoder.class);
     private static final int IO_BUFFER = 64 * 1024;
     private static final int MAX_CONSECUTIVE_ERRORS = 32;
-    private static final AtomicBoolean hardwareWarned = new AtomicBoolean();
 
     static {
         // Load the FFmpeg libraries and create the process's one pair of I/O callbacks (see MemoryInput) here,
@@ -137,10 +120,7 @@ public final class FfmpegDecoder {
         AVCodecContext codec;
         AVPacket packet;
         AVFrame frame;
-        SwsContext sws;
-        BytePointer bgr;
-        PointerPointer<BytePointer> dstData;
-        IntPointer dstLinesize;
+        final BgrConverter bgr = new BgrConverter();
         int streamIndex;
         double timeBase;
         String decoderName;
@@ -281,63 +261,9 @@ public final class FfmpegDecoder {
         }
 
         void openDecoder(AVCodecParameters par) {
-            AVCodec chosen = null;
-            if (options.hardware() != HardwareDecoding.NONE) {
-                chosen = openHardware(par);
-            }
-            if (chosen == null) {
-                AVCodec software = avcodec_find_decoder(par.codec_id());
-                if (software == null || software.isNull()) {
-                    throw reject("uses a codec this build cannot decode (codec id " + par.codec_id() + ")");
-                }
-                codec = newContext(software, par);
-                int ret = avcodec_open2(codec, software, (AVDictionary) null);
-                if (ret < 0) {
-                    throw reject("could not be opened by the " + software.name().getString() + " decoder: " + error(ret));
-                }
-                chosen = software;
-            }
-            decoderName = chosen.name().getString();
-        }
-
-        AVCodec openHardware(AVCodecParameters par) {
-            AVCodec software = avcodec_find_decoder(par.codec_id());
-            String name = software == null || software.isNull() ? "" : software.name().getString() + "_cuvid";
-            AVCodec hw = name.isEmpty() ? null : avcodec_find_decoder_by_name(name);
-            String why;
-            if (hw == null || hw.isNull()) {
-                why = "no NVDEC decoder for this codec";
-            } else {
-                codec = newContext(hw, par);
-                int ret = avcodec_open2(codec, hw, (AVDictionary) null);
-                if (ret >= 0) {
-                    return hw;
-                }
-                avcodec_free_context(codec);
-                codec = null;
-                why = name + " did not open: " + error(ret);
-            }
-            if (options.hardware() == HardwareDecoding.CUDA) {
-                throw new UnprocessableInputException(STAGE, "Recording " + media.key()
-                        + " cannot be decoded on the GPU (HW_DECODING=cuda): " + why);
-            }
-            if (hardwareWarned.compareAndSet(false, true)) {
-                log.warn("Hardware decoding unavailable ({}); decoding on the CPU", why);
-            }
-            return null;
-        }
-
-        AVCodecContext newContext(AVCodec decoder, AVCodecParameters par) {
-            AVCodecContext ctx = avcodec_alloc_context3(decoder);
-            if (avcodec_parameters_to_context(ctx, par) < 0) {
-                avcodec_free_context(ctx);
-                throw reject("has codec parameters FFmpeg rejects");
-            }
-            ctx.thread_count(options.threads());
-            if (options.seekMode() == SeekMode.KEYFRAME) {
-                ctx.skip_frame(AVDISCARD_NONKEY);
-            }
-            return ctx;
+            DecoderSelection.Opened opened = DecoderSelection.open(par, options, media.key(), this::reject);
+            codec = opened.context();
+            decoderName = opened.name();
         }
 
         void decodeTargets(PacketIndex index, int[] targets, FrameConsumer consumer) {
@@ -489,27 +415,11 @@ public final class FfmpegDecoder {
         }
 
         void deliver(AVFrame decoded, int position, long relativePts, FrameConsumer consumer) {
-            int w = decoded.width();
-            int h = decoded.height();
-            long bytes = (long) w * h * 3;
-            if (bgr == null || bgr.capacity() != bytes) {
-                if (bgr != null) {
-                    bgr.close();
-                }
-                bgr = new BytePointer(bytes);
-                dstData = dstData == null ? new PointerPointer<>(4) : dstData;
-                dstLinesize = dstLinesize == null ? new IntPointer(4) : dstLinesize;
-            }
-            sws = sws_getCachedContext(sws, w, h, decoded.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR,
-                    null, null, (DoublePointer) null);
-            dstData.put(0, bgr);
-            dstLinesize.put(0, w * 3);
-            sws_scale(sws, decoded.data(), decoded.linesize(), 0, h, dstData, dstLinesize);
-            ByteBuffer pixels = bgr.position(0).limit(bytes).asBuffer();
+            ByteBuffer pixels = bgr.convert(decoded);
             long micros = Math.round(relativePts * timeBase * 1_000_000);
             long before = System.nanoTime();
             try {
-                consumer.accept(new Frame(position, Math.max(0, micros), w, h, pixels));
+                consumer.accept(new Frame(position, Math.max(0, micros), decoded.width(), decoded.height(), pixels));
             } finally {
                 consumerNanos += System.nanoTime() - before; // the deadline bounds decoding, not the consumer
             }
@@ -544,18 +454,7 @@ public final class FfmpegDecoder {
                 av_free(avio.buffer());
                 avio_context_free(avio);
             }
-            if (sws != null) {
-                sws_freeContext(sws);
-            }
-            if (bgr != null) {
-                bgr.close();
-            }
-            if (dstData != null) {
-                dstData.close();
-            }
-            if (dstLinesize != null) {
-                dstLinesize.close();
-            }
+            bgr.close();
             input.release();
         }
     }

@@ -13,38 +13,21 @@ import io.vaultml.api.Detector;
 import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Frame;
 import io.vaultml.api.RetriableException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfInt;
-import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * YOLO object detection on ONNX Runtime.
  *
- * <p>Preprocessing letterboxes each frame into the model input with OpenCV and writes it, channel-planar, into one
- * reused direct {@link FloatBuffer} that the input tensor wraps without a copy. The output layout (Ultralytics
+ * <p>Preprocessing ({@link Preprocessor}) letterboxes each frame into one reused direct buffer that the input
+ * tensor wraps without a copy. The output layout (Ultralytics
  * v8/v11, YOLOv5, YOLOX, or NMS-in-model) is recognised from the output shape; class names come from the model's
  * {@code names} metadata, a labels file, or COCO-80 for 80-class models. Boxes are returned in original-image
  * pixels, clipped to the image, after class-wise non-maximum suppression.
@@ -70,12 +53,7 @@ public final class OnnxYoloDetector implements Detector {
     private final String device;
     private final float[] yoloxGrid;
 
-    private final ByteBuffer inputBytes;
-    private final FloatBuffer inputFloats;
-    private final Mat canvas;
-    private final Mat canvasFloat;
-    private final List<List<Mat>> planes = new ArrayList<>();
-    private final MatOfInt channelOrder;
+    private final Preprocessor preprocessor;
     private boolean closed;
     // Cumulative step times, written by the inference thread only; timings() hands out snapshots.
     private long timedFrames;
@@ -93,30 +71,9 @@ public final class OnnxYoloDetector implements Detector {
         OpenCv.load();
         this.options = options;
         this.env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        String chosenDevice = "cpu";
-        try {
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (options.threads() > 0) {
-                so.setIntraOpNumThreads(options.threads());
-            }
-            if (options.device() != InferenceDevice.CPU) {
-                try {
-                    so.addCUDA(options.deviceId());
-                    chosenDevice = "cuda:" + options.deviceId();
-                } catch (OrtException | RuntimeException e) {
-                    if (options.device() == InferenceDevice.CUDA) {
-                        throw new ConfigException("DEVICE=cuda but the CUDA execution provider cannot be used: "
-                                + e.getMessage() + " (the GPU image uses onnxruntime_gpu with CUDA 12 and cuDNN 9)");
-                    }
-                    log.warn("CUDA execution provider unavailable ({}); running {} on the CPU",
-                            e.getMessage(), options.model().getFileName());
-                }
-            }
-            this.session = env.createSession(options.model().toString(), so);
-        } finally {
-            so.close();
-        }
+        OrtSessions.Opened opened = OrtSessions.open(env, options);
+        this.session = opened.session();
+        String chosenDevice = opened.device();
         this.device = chosenDevice;
         try {
             Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
@@ -149,23 +106,7 @@ public final class OnnxYoloDetector implements Detector {
             session.close();
             throw e;
         }
-        int planeFloats = inputWidth * inputHeight;
-        this.inputBytes = ByteBuffer.allocateDirect(batchCapacity * 3 * planeFloats * Float.BYTES)
-                .order(ByteOrder.nativeOrder());
-        this.inputFloats = inputBytes.asFloatBuffer();
-        for (int b = 0; b < batchCapacity; b++) {
-            List<Mat> channels = new ArrayList<>(3);
-            for (int c = 0; c < 3; c++) {
-                int offset = (b * 3 + c) * planeFloats * Float.BYTES;
-                channels.add(new Mat(inputHeight, inputWidth, CvType.CV_32FC1,
-                        inputBytes.slice(offset, planeFloats * Float.BYTES)));
-            }
-            planes.add(channels);
-        }
-        this.canvas = new Mat(inputHeight, inputWidth, CvType.CV_8UC3);
-        this.canvasFloat = new Mat(inputHeight, inputWidth, CvType.CV_32FC3);
-        // RGB models take the red plane first: plane 0 <- B,G,R channel 2.
-        this.channelOrder = layout.rgbUnit ? new MatOfInt(2, 0, 1, 1, 0, 2) : new MatOfInt(0, 0, 1, 1, 2, 2);
+        this.preprocessor = new Preprocessor(inputWidth, inputHeight, batchCapacity, layout);
         log.info("Loaded {} on {}: input {}x{}, batch {}, layout {}, {} classes", options.model().getFileName(),
                 device, inputWidth, inputHeight, batchCapacity, layout, names.size());
     }
@@ -229,11 +170,11 @@ public final class OnnxYoloDetector implements Detector {
         Letterbox[] boxes = new Letterbox[n];
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            boxes[i] = preprocess(frames.get(i), i);
+            boxes[i] = preprocessor.put(frames.get(i), i);
         }
         long t1 = System.nanoTime();
         long[] shape = {runBatch, 3, inputHeight, inputWidth};
-        FloatBuffer input = inputFloats.duplicate().position(0).limit(runBatch * 3 * inputWidth * inputHeight).slice();
+        FloatBuffer input = preprocessor.input(runBatch);
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             long t2 = System.nanoTime();
@@ -254,23 +195,6 @@ public final class OnnxYoloDetector implements Detector {
             throw new RetriableException("Inference with " + options.model().getFileName() + " failed on " + device
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    private Letterbox preprocess(Frame frame, int slot) {
-        Letterbox lb = Letterbox.fit(frame.width(), frame.height(), inputWidth, inputHeight, layout.centred);
-        Mat source = OpenCv.wrap(frame);
-        Mat region = canvas.submat(lb.padY(), lb.padY() + lb.height(), lb.padX(), lb.padX() + lb.width());
-        try {
-            canvas.setTo(new Scalar(114, 114, 114));
-            Imgproc.resize(source, region, new Size(lb.width(), lb.height()), 0, 0, Imgproc.INTER_LINEAR);
-            canvas.convertTo(canvasFloat, CvType.CV_32FC3, layout.rgbUnit ? 1.0 / 255.0 : 1.0);
-            // Scatter the interleaved channels into the tensor's planes (the Mats are views of the input buffer).
-            Core.mixChannels(List.of(canvasFloat), planes.get(slot), channelOrder);
-        } finally {
-            region.release();
-            source.release();
-        }
-        return lb;
     }
 
     private List<Detection> decode(FloatBuffer data, long[] shape, int b, Letterbox lb, Frame frame) {
@@ -325,9 +249,6 @@ public final class OnnxYoloDetector implements Detector {
         } catch (OrtException e) {
             log.warn("Closing the ONNX session failed: {}", e.getMessage());
         }
-        planes.forEach(list -> list.forEach(Mat::release));
-        canvas.release();
-        canvasFloat.release();
-        channelOrder.release();
+        preprocessor.close();
     }
 }
