@@ -1,5 +1,6 @@
 package io.vaultml.kafka;
 
+import io.vaultml.test.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,10 +57,9 @@ class KafkaSaslTest {
         try (KafkaEventSource source = new KafkaEventSource(KafkaSettings.common(c), c.get(KafkaSettings.QUEUE_NAME),
                 c.get(KafkaSettings.KAFKA_GROUP), "test", "earliest", 4, Duration.ofSeconds(20))) {
             List<Delivery> got = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (got.isEmpty() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> got.isEmpty(), Duration.ofSeconds(30), () -> {
                 got.addAll(source.poll(Duration.ofMillis(300)));
-            }
+            });
             assertEquals(1, got.size());
             source.complete(got.get(0));
         }

@@ -1,5 +1,6 @@
 package io.vaultml.kafka;
 
+import io.vaultml.test.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,10 +93,9 @@ class KafkaTransportTest {
                 "value.deserializer", ByteArrayDeserializer.class.getName()))) {
             c.subscribe(List.of(topic));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> out.size() < expected, Duration.ofSeconds(20), () -> {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+            });
             // a little longer, to see anything unexpected
             c.poll(Duration.ofMillis(500)).forEach(out::add);
             return out;
@@ -161,23 +161,18 @@ class KafkaTransportTest {
         try (KafkaEventSource source = source(topic, "slow-" + UUID.randomUUID(), 1,
                 Map.of("max.poll.interval.ms", "2000", "session.timeout.ms", "6000", "heartbeat.interval.ms", "500"))) {
             List<Delivery> first = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (first.isEmpty() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> first.isEmpty(), Duration.ofSeconds(20), () -> {
                 first.addAll(source.poll(Duration.ofMillis(200)));
-            }
+            });
             assertEquals(1, first.size(), "max in flight is 1");
             List<Delivery> during = new ArrayList<>();
-            long busyUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-            while (System.nanoTime() < busyUntil) {
-                during.addAll(source.poll(Duration.ofMillis(200)));
-            }
+            Await.repeatWhile(() -> true, Duration.ofSeconds(6), () -> during.addAll(source.poll(Duration.ofMillis(200))));
             assertTrue(during.isEmpty(), "nothing new while the only slot is busy: " + during);
             source.complete(first.get(0));
             List<Delivery> second = new ArrayList<>();
-            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (second.isEmpty() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> second.isEmpty(), Duration.ofSeconds(20), () -> {
                 second.addAll(source.poll(Duration.ofMillis(200)));
-            }
+            });
             assertEquals(1, second.size());
             assertEquals("{\"n\":2}", new String(second.get(0).payload(), StandardCharsets.UTF_8));
             assertEquals(1, second.get(0).attempt());
@@ -197,17 +192,16 @@ class KafkaTransportTest {
         }
         Set<String> done = new TreeSet<>();
         try (KafkaEventSource a = source(topic, group, 3, Map.of()); KafkaEventSource b = source(topic, group, 3, Map.of())) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            int round = 0;
-            while (done.size() < expected.size() && System.nanoTime() < deadline) {
+            java.util.concurrent.atomic.AtomicInteger round = new java.util.concurrent.atomic.AtomicInteger();
+            Await.repeatWhile(() -> done.size() < expected.size(), Duration.ofSeconds(60), () -> {
                 // b starts polling only after a few rounds, forcing a rebalance while a has work in flight
-                for (KafkaEventSource s : round++ < 3 ? List.of(a) : List.of(a, b)) {
+                for (KafkaEventSource s : round.getAndIncrement() < 3 ? List.of(a) : List.of(a, b)) {
                     for (Delivery d : s.poll(Duration.ofMillis(200))) {
                         done.add(new String(d.payload(), StandardCharsets.UTF_8));
                         s.complete(d);
                     }
                 }
-            }
+            });
         }
         assertEquals(expected, done);
     }
@@ -222,18 +216,15 @@ class KafkaTransportTest {
             // First worker: publishes the result, then dies before committing.
             KafkaEventSource first = source(topic, group, 4, Map.of());
             List<Delivery> got = new ArrayList<>();
-            while (got.isEmpty()) {
-                got.addAll(first.poll(Duration.ofMillis(300)));
-            }
+            Await.repeatWhile(got::isEmpty, Duration.ofSeconds(30), () -> got.addAll(first.poll(Duration.ofMillis(300))));
             publisher.forward(ForwarderContract.message("cam/1.mp4", "{\"n\":1}"));
             first.close(); // no complete(): the offset is not committed
             // Second worker: gets the same event again, publishes again, commits.
             try (KafkaEventSource second = source(topic, group, 4, Map.of())) {
                 List<Delivery> again = new ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (again.isEmpty() && System.nanoTime() < deadline) {
+                Await.repeatWhile(() -> again.isEmpty(), Duration.ofSeconds(30), () -> {
                     again.addAll(second.poll(Duration.ofMillis(300)));
-                }
+                });
                 assertEquals(1, again.size());
                 assertEquals(got.get(0).id(), again.get(0).id(), "same topic, partition and offset");
                 publisher.forward(ForwarderContract.message("cam/1.mp4", "{\"n\":1}"));
@@ -274,10 +265,9 @@ class KafkaTransportTest {
     /** Polls until {@code n} deliveries came or the deadline passed. */
     static List<Delivery> pollFor(KafkaEventSource source, int n, Duration within) {
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + within.toNanos();
-        while (got.size() < n && System.nanoTime() < deadline) {
+        Await.repeatWhile(() -> got.size() < n, within, () -> {
             got.addAll(source.poll(Duration.ofMillis(200)));
-        }
+        });
         return got;
     }
 

@@ -1,5 +1,6 @@
 package io.vaultml.rabbitmq;
 
+import io.vaultml.test.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,15 +81,14 @@ class RabbitTransportTest {
 
     List<GetResponse> readAll(String queue, int expected) throws Exception {
         List<GetResponse> out = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
+        Await.repeatWhile(() -> out.size() < expected, Duration.ofSeconds(10), () -> {
             GetResponse r = admin.basicGet(queue, true);
             if (r == null) {
                 Thread.sleep(50);
             } else {
                 out.add(r);
             }
-        }
+        });
         return out;
     }
 
@@ -193,10 +193,9 @@ class RabbitTransportTest {
             f.setAccessible(true);
             Channel consuming = (Channel) f.get(source);
             consuming.basicAck(999_999, false);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (consuming.isOpen() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> consuming.isOpen(), Duration.ofSeconds(5), () -> {
                 Thread.sleep(20);
-            }
+            });
             assertFalse(consuming.isOpen());
             source.complete(a); // meant for the closed channel: skipped, not another channel error
             publish(queue, "{\"n\":\"b\"}".getBytes(StandardCharsets.UTF_8));
@@ -323,10 +322,9 @@ class RabbitTransportTest {
 
     static List<Delivery> poll(EventSource source, int count) {
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (got.size() < count && System.nanoTime() < deadline) {
+        Await.repeatWhile(() -> got.size() < count, Duration.ofSeconds(10), () -> {
             got.addAll(source.poll(Duration.ofMillis(500)));
-        }
+        });
         assertEquals(count, got.size(), "deliveries within 10 s");
         return got;
     }

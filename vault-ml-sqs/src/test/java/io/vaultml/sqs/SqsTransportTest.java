@@ -1,5 +1,6 @@
 package io.vaultml.sqs;
 
+import io.vaultml.test.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,11 +75,10 @@ class SqsTransportTest {
     List<Message> receiveAll(String queue, int expected) {
         String url = admin.getQueueUrl(b -> b.queueName(queue)).queueUrl();
         List<Message> out = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
+        Await.repeatWhile(() -> out.size() < expected, Duration.ofSeconds(10), () -> {
             out.addAll(admin.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
                     .messageAttributeNames("All")).messages());
-        }
+        });
         return out;
     }
 
@@ -123,15 +123,12 @@ class SqsTransportTest {
         try (SqsEventSource busy = new SqsEventSource(client(), queue, Duration.ofSeconds(2), 4);
                 SqsEventSource other = new SqsEventSource(client(), queue, Duration.ofSeconds(2), 4)) {
             List<Delivery> got = new ArrayList<>();
-            while (got.isEmpty()) {
-                got.addAll(busy.poll(Duration.ofSeconds(1)));
-            }
+            Await.repeatWhile(got::isEmpty, Duration.ofSeconds(15), () -> got.addAll(busy.poll(Duration.ofSeconds(1))));
             // 6 s of "processing" against a 2 s visibility timeout: nobody else may see the message meanwhile.
             List<Delivery> stolen = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-            while (System.nanoTime() < until) {
+            Await.repeatWhile(() -> true, Duration.ofSeconds(6), () -> {
                 stolen.addAll(other.poll(Duration.ofSeconds(1)));
-            }
+            });
             assertTrue(stolen.isEmpty(), "redelivered while still in progress: " + stolen);
             busy.complete(got.get(0));
             assertTrue(other.poll(Duration.ofSeconds(3)).isEmpty(), "deleted after completion");
@@ -145,19 +142,16 @@ class SqsTransportTest {
         SqsClient dying = client();
         SqsEventSource crashed = new SqsEventSource(dying, queue, Duration.ofSeconds(2), 4);
         List<Delivery> first = new ArrayList<>();
-        while (first.isEmpty()) {
-            first.addAll(crashed.poll(Duration.ofSeconds(1)));
-        }
+        Await.repeatWhile(first::isEmpty, Duration.ofSeconds(15), () -> first.addAll(crashed.poll(Duration.ofSeconds(1))));
         // The process dies: no close, no release, no more visibility extensions.
         java.lang.reflect.Field keeper = SqsEventSource.class.getDeclaredField("keeper");
         keeper.setAccessible(true);
         ((java.util.concurrent.ExecutorService) keeper.get(crashed)).shutdownNow();
         try (SqsEventSource survivor = new SqsEventSource(client(), queue, Duration.ofSeconds(30), 4)) {
             List<Delivery> again = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (again.isEmpty() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> again.isEmpty(), Duration.ofSeconds(15), () -> {
                 again.addAll(survivor.poll(Duration.ofSeconds(1)));
-            }
+            });
             assertEquals(1, again.size());
             assertArrayEquals(first.get(0).payload(), again.get(0).payload());
             assertEquals(2, again.get(0).attempt(), "ApproximateReceiveCount");

@@ -33,10 +33,9 @@ public abstract class EventSourceContract {
     /** Polls until {@code count} deliveries arrived or patience ran out. */
     protected List<Delivery> pollFor(EventSource source, int count) {
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + patience().toNanos();
-        while (got.size() < count && System.nanoTime() < deadline) {
+        Await.repeatWhile(() -> got.size() < count, patience(), () -> {
             got.addAll(source.poll(Duration.ofMillis(500)));
-        }
+        });
         return got;
     }
 

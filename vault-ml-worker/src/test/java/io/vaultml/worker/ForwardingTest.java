@@ -17,8 +17,10 @@ import com.github.tomakehurst.wiremock.junit5.WireMockTest;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.config.ConfigSource;
+import io.vaultml.test.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +66,8 @@ class ForwardingTest {
     }
 
     static void settle(WireMockRuntimeInfo wm, int expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (wm.getWireMock().getServeEvents().size() < expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.repeatWhile(() -> wm.getWireMock().getServeEvents().size() < expected, Duration.ofSeconds(5),
+                () -> Thread.sleep(20));
         Thread.sleep(100);
     }
 

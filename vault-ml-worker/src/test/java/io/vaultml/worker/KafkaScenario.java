@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.Await;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -148,11 +149,10 @@ abstract class KafkaScenario {
         }
 
         void readUntil(BooleanSupplier done, Duration within) {
-            long deadline = System.nanoTime() + within.toNanos();
-            while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> !done.getAsBoolean(), within, () -> {
                 results.poll(Duration.ofMillis(200)).forEach(published::add);
                 deadLetters.poll(Duration.ofMillis(50)).forEach(dead::add);
-            }
+            });
             // a little longer, to see anything unexpected
             results.poll(Duration.ofSeconds(2)).forEach(published::add);
             deadLetters.poll(Duration.ofMillis(500)).forEach(dead::add);

@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.Await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -90,10 +91,9 @@ class KafkaWorkerIT {
                 Process first = start(env, dir.resolve("first.log"));
                 List<ConsumerRecord<byte[], byte[]>> results = new ArrayList<>();
                 KafkaConsumer<byte[], byte[]> reader = reader(kafka, "results");
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (results.isEmpty() && System.nanoTime() < deadline && first.isAlive()) {
+                Await.repeatWhile(() -> results.isEmpty() && first.isAlive(), Duration.ofSeconds(120), () -> {
                     reader.poll(Duration.ofMillis(200)).forEach(results::add);
-                }
+                });
                 assertTrue(first.isAlive(), Files.readString(dir.resolve("first.log")));
                 first.destroy(); // SIGTERM
                 assertTrue(first.waitFor(90, TimeUnit.SECONDS));
@@ -102,12 +102,11 @@ class KafkaWorkerIT {
                 Process second = start(env, dir.resolve("second.log"));
                 KafkaConsumer<byte[], byte[]> dlqReader = reader(kafka, "recordings-dead-letter");
                 List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
-                deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-                while ((distinctKeys(results).size() < keys.size() || deadLetters.size() < 2)
-                        && System.nanoTime() < deadline && second.isAlive()) {
+                Await.repeatWhile(() -> (distinctKeys(results).size() < keys.size() || deadLetters.size() < 2)
+                        && second.isAlive(), Duration.ofSeconds(240), () -> {
                     reader.poll(Duration.ofMillis(200)).forEach(results::add);
                     dlqReader.poll(Duration.ofMillis(50)).forEach(deadLetters::add);
-                }
+                });
                 reader.poll(Duration.ofSeconds(1)).forEach(results::add);
                 if (distinctKeys(results).size() < keys.size() || deadLetters.size() < 2) {
                     WorkerProcesses.threadDump(second); // gave up waiting: show what the worker was doing

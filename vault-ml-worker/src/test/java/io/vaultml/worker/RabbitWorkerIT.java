@@ -110,10 +110,9 @@ class RabbitWorkerIT {
         try {
             List<GetResponse> results = new ArrayList<>();
             List<GetResponse> dead = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (results.isEmpty() && System.nanoTime() < deadline && worker.isAlive()) {
+            Await.repeatWhile(() -> results.isEmpty() && worker.isAlive(), Duration.ofSeconds(120), () -> {
                 drain(target, results);
-            }
+            });
             assertFalse(results.isEmpty(), () -> WorkerProcesses.logs(dir));
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -124,12 +123,11 @@ class RabbitWorkerIT {
             Thread.sleep(3000);
             RabbitBroker.ctl("start_app");
             RabbitBroker.ctl("await_startup");
-            deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-            while ((keysOf(results).size() < keys.size() || dead.size() < 2) && System.nanoTime() < deadline
-                    && worker.isAlive()) {
-                drain(target, results);
-                drain(deadLetters, dead);
-            }
+            Await.repeatWhile(() -> (keysOf(results).size() < keys.size() || dead.size() < 2) && worker.isAlive(),
+                    Duration.ofSeconds(240), () -> {
+                        drain(target, results);
+                        drain(deadLetters, dead);
+                    });
             if (keysOf(results).size() < keys.size() || dead.size() < 2) {
                 WorkerProcesses.threadDump(worker);
             }
@@ -165,20 +163,18 @@ class RabbitWorkerIT {
         publishRecordings();
         List<GetResponse> results = new ArrayList<>();
         Process first = WorkerProcesses.start(env(), dir.resolve("first.log"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (results.isEmpty() && System.nanoTime() < deadline && first.isAlive()) {
+        Await.repeatWhile(() -> results.isEmpty() && first.isAlive(), Duration.ofSeconds(120), () -> {
             drain(target, results);
-        }
+        });
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no acknowledgement, no requeue by the worker
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
         assertTrue(keysOf(results).size() < keys.size(), "the kill came after everything was done");
 
         Process second = WorkerProcesses.start(env(), dir.resolve("second.log"));
         try {
-            deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-            while (keysOf(results).size() < keys.size() && System.nanoTime() < deadline && second.isAlive()) {
+            Await.repeatWhile(() -> keysOf(results).size() < keys.size() && second.isAlive(), Duration.ofSeconds(240), () -> {
                 drain(target, results);
-            }
+            });
             if (keysOf(results).size() < keys.size()) {
                 WorkerProcesses.threadDump(second);
             }

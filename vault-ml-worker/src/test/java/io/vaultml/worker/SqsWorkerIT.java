@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.Await;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
@@ -69,10 +70,9 @@ class SqsWorkerIT {
                     "CLASSIFICATION_FPS", "4", "SQS_VISIBILITY_TIMEOUT", "10s"));
             List<Message> results = new ArrayList<>();
             Process first = KafkaWorkerIT.start(env, dir.resolve("first.log"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (results.isEmpty() && System.nanoTime() < deadline && first.isAlive()) {
+            Await.repeatWhile(() -> results.isEmpty() && first.isAlive(), Duration.ofSeconds(120), () -> {
                 results.addAll(receive(sqs, out));
-            }
+            });
             assertTrue(first.isAlive(), Files.readString(dir.resolve("first.log")));
             first.destroy();
             assertTrue(first.waitFor(90, TimeUnit.SECONDS));
@@ -80,10 +80,9 @@ class SqsWorkerIT {
             assertTrue(results.size() < keys.size(), "SIGTERM came after everything was done");
 
             Process second = KafkaWorkerIT.start(env, dir.resolve("second.log"));
-            deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-            while (keysOf(results).size() < keys.size() && System.nanoTime() < deadline && second.isAlive()) {
+            Await.repeatWhile(() -> keysOf(results).size() < keys.size() && second.isAlive(), Duration.ofSeconds(240), () -> {
                 results.addAll(receive(sqs, out));
-            }
+            });
             if (keysOf(results).size() < keys.size()) {
                 WorkerProcesses.threadDump(second); // gave up waiting: show what the worker was doing
             }

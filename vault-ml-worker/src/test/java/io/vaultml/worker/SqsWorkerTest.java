@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.Await;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
@@ -63,13 +64,12 @@ class SqsWorkerTest {
             CompletableFuture<Integer> running = CompletableFuture.supplyAsync(app::run);
             List<Message> results = new ArrayList<>();
             List<Message> dead = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while ((results.size() < 2 || dead.size() < 2) && System.nanoTime() < deadline) {
+            Await.repeatWhile(() -> (results.size() < 2 || dead.size() < 2), Duration.ofSeconds(90), () -> {
                 results.addAll(sqs.receiveMessage(b -> b.queueUrl(out).maxNumberOfMessages(10).waitTimeSeconds(1)
                         .messageAttributeNames("All")).messages());
                 dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(0)
                         .messageAttributeNames("All")).messages());
-            }
+            });
             app.stop();
             assertEquals(0, running.get());
             app.close();

@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,10 +73,11 @@ class WorkerProcessIT {
             }
         }
         Process worker = start(dir, false, dir.resolve("first.log"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (resultKeys(dir).isEmpty() && System.nanoTime() < deadline && worker.isAlive()) {
+        List<String> seen = new ArrayList<>();
+        Await.repeatWhile(() -> seen.isEmpty() && worker.isAlive(), Duration.ofSeconds(120), () -> {
             Thread.sleep(100);
-        }
+            seen.addAll(resultKeys(dir));
+        });
         assertTrue(worker.isAlive(), "worker died: " + Files.readString(dir.resolve("first.log")));
         worker.destroy(); // SIGTERM
         assertTrue(worker.waitFor(90, TimeUnit.SECONDS), "worker did not stop after SIGTERM");
