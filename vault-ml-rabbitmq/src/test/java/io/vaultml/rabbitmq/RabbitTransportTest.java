@@ -20,6 +20,7 @@ import io.vaultml.api.Transport;
 import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigSource;
+import io.vaultml.test.Await;
 import io.vaultml.test.EventSourceContract;
 import io.vaultml.test.ForwarderContract;
 import io.vaultml.test.RabbitBroker;
@@ -318,6 +319,40 @@ class RabbitTransportTest {
         assertEquals("amqps://rabbit.example:5671/prod", RabbitSettings.describe(RabbitSettings.CONFIG.parse(
                 ConfigSource.of(Map.of("RABBITMQ_HOST", "amqps://u:secret@rabbit.example/hub", "RABBITMQ_VHOST",
                         "prod")))));
+    }
+
+    @Test
+    void whileTheBrokerBlocksTheConnectionNoDeliveryIsTakenAndPublishingWaits() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RabbitBroker.rabbitmqctl().isPresent(),
+                "SKIPPED: raising a memory alarm needs the local broker's rabbitmqctl");
+        java.util.regex.Matcher setting = java.util.regex.Pattern.compile("Memory high watermark setting: ([0-9.]+) of")
+                .matcher(RabbitBroker.ctl("status"));
+        String watermark = setting.find() ? setting.group(1) : "0.4"; // put back what the broker had
+        String queue = newQueue();
+        String out = newQueue();
+        publish(queue, "{\"n\":\"blocked\"}".getBytes(StandardCharsets.UTF_8));
+        Connection own = RabbitSettings.connectionFactory(config(Map.of())).newConnection("vault-ml-test-blocked");
+        RabbitConnectionState state = RabbitConnectionState.watch(own, "test");
+        java.util.concurrent.ExecutorService publishing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (RabbitEventSource source = new RabbitEventSource(own, queue, 0, 4, state);
+                RabbitPublisher publisher = new RabbitPublisher(own, "", out)) {
+            RabbitBroker.ctl("set_vm_memory_high_watermark", "0");
+            // The broker tells a connection it is blocked when the connection publishes.
+            java.util.concurrent.Future<?> pending = publishing.submit(() -> publisher.forward(
+                    ForwarderContract.message("cam/1.mp4", "{\"n\":1}")));
+            Await.until(state::blocked, Duration.ofSeconds(20), () -> "no connection.blocked from the broker");
+            assertTrue(source.poll(Duration.ofSeconds(1)).isEmpty(), "nothing is taken while blocked");
+            RabbitBroker.ctl("set_vm_memory_high_watermark", watermark);
+            Await.until(() -> !state.blocked(), Duration.ofSeconds(20), () -> "still blocked");
+            pending.get(30, java.util.concurrent.TimeUnit.SECONDS); // the confirm came once the alarm cleared
+            Delivery d = poll(source, 1).get(0);
+            source.complete(d);
+        } finally {
+            RabbitBroker.ctl("set_vm_memory_high_watermark", watermark);
+            publishing.shutdownNow();
+            own.close();
+        }
+        assertEquals(1, readAll(out, 1).size(), "the result published during the alarm arrived");
     }
 
     static List<Delivery> poll(EventSource source, int count) {

@@ -15,22 +15,29 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds the real RabbitMQ broker tests run against: {@code $RABBITMQ_URL}, default
  * {@code amqp://guest:guest@127.0.0.1:5672}. Where none answers, starts Debian's {@code rabbitmq-server} if it is
- * installed; where that is impossible, skips the calling test with a visible message, or fails it when
+ * installed, else a Testcontainers RabbitMQ where Docker runs (and Testcontainers is on the test class path); where
+ * all of that is impossible, skips the calling test with a visible message, or fails it when
  * {@code VAULT_ML_REQUIRE_RABBITMQ=true} (CI sets it, so the broker tests always run there).
  */
 public final class RabbitBroker {
     public static final String DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672";
     private static final List<Path> SBIN = List.of(Path.of("/usr/sbin"), Path.of("/usr/lib/rabbitmq/bin"));
+    /** The broker found or started, once; a container is kept for the JVM's life. */
+    private static URI found;
+    private static boolean inContainer;
 
     private RabbitBroker() {
     }
 
     /** The broker URL, once it answers; skips or fails the test otherwise. */
     public static synchronized URI require() {
+        if (found != null) {
+            return found;
+        }
         URI uri = URI.create(Optional.ofNullable(System.getenv("RABBITMQ_URL")).filter(s -> !s.isBlank())
                 .orElse(DEFAULT_URL));
         if (answers(uri)) {
-            return uri;
+            return found = uri;
         }
         String tried = "nothing answers at " + uri.getHost() + ":" + port(uri);
         Optional<Path> server = tool("rabbitmq-server");
@@ -38,22 +45,36 @@ public final class RabbitBroker {
             run(List.of(server.get().toString(), "-detached"), 30);
             tool("rabbitmqctl").ifPresent(ctl -> run(List.of(ctl.toString(), "await_startup"), 90));
             if (answers(uri)) {
-                return uri;
+                return found = uri;
             }
             tried += "; started " + server.get() + " -detached but it still does not answer";
+        } else if (server.isPresent()) {
+            tried += "; " + uri.getHost() + " is not this machine, so the local rabbitmq-server was not started";
         } else {
             tried += "; rabbitmq-server is not installed (apt-get install rabbitmq-server)";
         }
+        Optional<URI> container = TestcontainersRabbit.start();
+        if (container.isPresent()) {
+            inContainer = true;
+            return found = container.get();
+        }
+        tried += "; no Docker for a Testcontainers broker";
         if (Boolean.parseBoolean(System.getenv("VAULT_ML_REQUIRE_RABBITMQ"))) {
             return Assertions.fail("RabbitMQ is required (VAULT_ML_REQUIRE_RABBITMQ=true) but " + tried);
         }
-        Assumptions.abort("SKIPPED: no RabbitMQ broker: " + tried + "; set RABBITMQ_URL to use another one");
+        String skip = "SKIPPED: no RabbitMQ broker: " + tried + "; set RABBITMQ_URL to use another one";
+        // Printed as well: a class whose @BeforeAll aborts is reported by Surefire as zero tests, without the reason.
+        System.err.println("[vault-ml test kit] " + skip);
+        Assumptions.abort(skip);
         return uri;
     }
 
-    /** {@code rabbitmqctl}, for tests that restart the local broker or look at its queues; empty elsewhere. */
+    /**
+     * {@code rabbitmqctl}, for tests that restart the local broker or look at its queues; empty where the broker is
+     * not the local one (a container, another host).
+     */
     public static Optional<Path> rabbitmqctl() {
-        return tool("rabbitmqctl");
+        return inContainer || (found != null && !isLocal(found)) ? Optional.empty() : tool("rabbitmqctl");
     }
 
     /** Runs {@code rabbitmqctl args...} and returns its output; fails the test when it fails. */
