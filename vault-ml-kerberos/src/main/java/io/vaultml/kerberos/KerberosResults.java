@@ -24,9 +24,15 @@ import java.util.Comparator;
  * <p><b>Hub</b> ({@code classify}): {@code data.objectCount} and {@code data.properties} count the tracks that are
  * objects of interest ({@link io.vaultml.api.Track#moving()}: moved at least {@code MOVE_DISTANCE}, or a
  * one-sighting entry of frames too far apart to track, whose motion is unknown); {@code data.details[]} has one
- * entry per reported track, moving or static, with the Hub's field names.
- * Without tracking, {@code details} is empty and the count and properties describe the analysed frame with the
+ * entry per reported track, moving or static, with every key the Hub's model of a detail declares, as the Hub
+ * classifier writes them: {@code x}, {@code y}, {@code w}, {@code h} and {@code meanColor} 0, and the colour keys
+ * ({@code colorsBGR}, {@code colorsHLS}, {@code colorsStr}, {@code colorStr}) empty lists. A result without tracks
+ * at all (a library caller without a tracker) has empty {@code details} and counts the analysed frame with the
  * most detections.
+ *
+ * <p><b>Vocabulary.</b> Labels in {@code properties}, {@code classified} and legacy {@code labels} are written in
+ * a {@link LabelVocabulary}: by default the Hub's words in the Hub format ({@code pedestrian}, {@code lorry}) and the
+ * model's in the legacy format.
  *
  * <p><b>Credentials.</b> The echoed event may carry a Hub dispatch's Vault credentials
  * ({@code data.storage_access_key}, {@code data.storage_secret}) and the Hub tenant's
@@ -56,6 +62,17 @@ public final class KerberosResults {
      *     {@code payload.metadata.publickey} of the event are echoed
      */
     public static byte[] toJson(AnalysisResult result, ResultFormat format, boolean keepCredentials) {
+        return toJson(result, format, keepCredentials, LabelVocabulary.parse("auto", format));
+    }
+
+    /**
+     * The result JSON, UTF-8, with labels in {@code vocabulary}.
+     *
+     * @param keepCredentials whether {@code data.storage_access_key}, {@code data.storage_secret} and
+     *     {@code payload.metadata.publickey} of the event are echoed
+     */
+    public static byte[] toJson(AnalysisResult result, ResultFormat format, boolean keepCredentials,
+            LabelVocabulary vocabulary) {
         ObjectNode event;
         try {
             JsonNode parsed = KerberosJson.MAPPER.readTree(result.event().rawJson());
@@ -69,9 +86,9 @@ public final class KerberosResults {
         JsonNode existing = event.get("data");
         ObjectNode data = existing instanceof ObjectNode o ? o : event.objectNode();
         if (format == ResultFormat.LEGACY) {
-            writeLegacy(result, data);
+            writeLegacy(result, data, vocabulary);
         } else {
-            writeHub(result, data);
+            writeHub(result, data, vocabulary);
         }
         event.set("data", data);
         event.put("operation", format.operation());
@@ -111,7 +128,7 @@ public final class KerberosResults {
         }
     }
 
-    private static void writeLegacy(AnalysisResult result, ObjectNode data) {
+    private static void writeLegacy(AnalysisResult result, ObjectNode data, LabelVocabulary vocabulary) {
         ArrayNode probabilities = data.putArray("probabilities");
         ArrayNode labels = data.putArray("labels");
         ArrayNode boxes = data.putArray("boxes");
@@ -121,7 +138,7 @@ public final class KerberosResults {
             ArrayNode b = boxes.addArray();
             for (Detection d : frame.detections()) {
                 p.add(d.confidence());
-                l.add(d.label());
+                l.add(vocabulary.translate(d.label()));
                 BoundingBox box = d.box();
                 b.addArray().add(Math.round(box.x1())).add(Math.round(box.y1()))
                         .add(Math.round(box.x2())).add(Math.round(box.y2()));
@@ -129,23 +146,23 @@ public final class KerberosResults {
         }
     }
 
-    private static void writeHub(AnalysisResult result, ObjectNode data) {
+    private static void writeHub(AnalysisResult result, ObjectNode data, LabelVocabulary vocabulary) {
         ArrayNode properties = data.arrayNode();
         ArrayNode details = data.arrayNode();
         int count;
-        if (result.tracked()) {
+        if (result.tracked() || !result.tracks().isEmpty()) {
             for (Track track : result.tracks()) {
                 if (track.moving()) {
-                    properties.add(track.label());
+                    properties.add(vocabulary.translate(track.label()));
                 }
-                details.add(detail(track, result, data));
+                details.add(detail(track, result, data, vocabulary));
             }
             count = result.movingTracks().size();
         } else {
             FrameDetections busiest = result.frames().stream()
                     .max(Comparator.comparingInt((FrameDetections f) -> f.detections().size())).orElse(null);
             if (busiest != null) {
-                busiest.detections().forEach(d -> properties.add(d.label()));
+                busiest.detections().forEach(d -> properties.add(vocabulary.translate(d.label())));
             }
             count = properties.size();
         }
@@ -154,10 +171,11 @@ public final class KerberosResults {
         data.set("details", details);
     }
 
-    private static ObjectNode detail(Track track, AnalysisResult result, ObjectNode factory) {
+    private static ObjectNode detail(Track track, AnalysisResult result, ObjectNode factory,
+            LabelVocabulary vocabulary) {
         ObjectNode d = factory.objectNode();
         d.put("id", String.valueOf(track.id()));
-        d.put("classified", track.label());
+        d.put("classified", vocabulary.translate(track.label()));
         d.put("distance", round2(track.pathLength()));
         d.put("staticDistance", round2(track.displacement()));
         d.put("isStatic", !track.moving());
@@ -175,6 +193,17 @@ public final class KerberosResults {
         }
         d.put("occurence", track.sightings());
         d.put("valid", true);
+        // Always present, as the Hub classifier writes them: the Hub's model declares them and workflow
+        // conditions may name them. Position and size live in traject; colours are not computed.
+        d.put("x", 0);
+        d.put("y", 0);
+        d.put("w", 0);
+        d.put("h", 0);
+        d.put("meanColor", 0);
+        d.putArray("colorsBGR");
+        d.putArray("colorsHLS");
+        d.putArray("colorsStr");
+        d.putArray("colorStr");
         return d;
     }
 

@@ -91,11 +91,11 @@ class KerberosResultsTest {
         // The dispatch's own data fields are kept, as the Hub classifier's data.update() does.
         assertEquals("http://vault-lb.kerberos-vault/api", data.get("storage_uri").asText());
         assertEquals(1, data.get("objectCount").asInt());
-        assertEquals(tree("[\"person\"]".getBytes()), data.get("properties"));
+        assertEquals(tree("[\"pedestrian\"]".getBytes()), data.get("properties"), "the Hub's word for person");
         assertEquals(2, data.get("details").size());
         JsonNode person = data.at("/details/0");
         assertEquals("1", person.get("id").textValue());
-        assertEquals("person", person.get("classified").asText());
+        assertEquals("pedestrian", person.get("classified").asText());
         assertEquals(200.06, person.get("distance").asDouble());
         assertEquals(200.06, person.get("staticDistance").asDouble());
         assertEquals(false, person.get("isStatic").asBoolean());
@@ -107,7 +107,15 @@ class KerberosResultsTest {
         assertEquals(tree("[300.12,100.0,340.0,200.0]".getBytes()), person.at("/traject/2"));
         assertEquals(tree("[120.0,150.0]".getBytes()), person.at("/trajectCentroids/0"));
         assertTrue(person.get("valid").asBoolean());
+        for (String zero : List.of("x", "y", "w", "h", "meanColor")) {
+            assertEquals(0, person.get(zero).intValue(), zero);
+        }
+        for (String colours : List.of("colorsBGR", "colorsHLS", "colorsStr", "colorStr")) {
+            assertEquals(0, person.get(colours).size(), colours + " present and empty");
+        }
         assertTrue(data.at("/details/1/isStatic").asBoolean());
+        JsonNode coco = tree(KerberosResults.toJson(result, ResultFormat.HUB, true, LabelVocabulary.MODEL));
+        assertEquals("person", coco.at("/data/details/0/classified").asText(), "LABELS=model");
     }
 
     @Test

@@ -41,8 +41,19 @@ public record TrackerSettings(double moveDistance, double maxSpeed, double minGa
     public static final ConfigKey<Integer> MIN_SIGHTINGS = ConfigKey.integer("TRACKER_MIN_SIGHTINGS").defaultValue(2)
             .validator(Validators.atLeast(1)).group(GROUP)
             .doc("Tracks seen in fewer analysed frames are dropped as noise.").build();
-    public static final ConfigDef CONFIG = new ConfigDef().define(MOVE_DISTANCE, MAX_SPEED, MAX_GAP, MIN_SIGHTINGS)
-            .frozen();
+    /** The Hub classifier's name for the moving rule: static when first-to-last distance is at most this. */
+    public static final ConfigKey<Double> MIN_STATIC_DISTANCE = ConfigKey.decimal("MIN_STATIC_DISTANCE")
+            .validator(Validators.atLeast(0.0)).group(GROUP)
+            .doc("The Kerberos Hub classifier's rule: an object whose first-to-last centroid distance is at most "
+                    + "this many pixels is static, farther is moving. When set it replaces MOVE_DISTANCE (which "
+                    + "counts an object moving from exactly MOVE_DISTANCE on).").build();
+    /** The Hub classifier's name for the noise filter. */
+    public static final ConfigKey<Integer> MIN_DETECTIONS = ConfigKey.integer("MIN_DETECTIONS")
+            .validator(Validators.atLeast(1)).group(GROUP)
+            .doc("The Kerberos Hub classifier's name for TRACKER_MIN_SIGHTINGS: objects seen in fewer analysed "
+                    + "frames are not reported. When set it replaces TRACKER_MIN_SIGHTINGS.").build();
+    public static final ConfigDef CONFIG = new ConfigDef().define(MOVE_DISTANCE, MAX_SPEED, MAX_GAP, MIN_SIGHTINGS,
+            MIN_STATIC_DISTANCE, MIN_DETECTIONS).frozen();
 
     public TrackerSettings {
         if (!(moveDistance >= 0) || !(maxSpeed > 0) || !(minGate >= 0) || minSightings < 1
@@ -55,9 +66,16 @@ public record TrackerSettings(double moveDistance, double maxSpeed, double minGa
         return new TrackerSettings(100, 0.5, 0.05, Duration.ofSeconds(3), 2, true);
     }
 
+    /**
+     * The settings; the Hub's names win over the original ones when both are set: {@code MIN_STATIC_DISTANCE d}
+     * (moving when farther than d) becomes the least moving distance above d, {@code MIN_DETECTIONS} the minimum
+     * sightings.
+     */
     public static TrackerSettings from(Config config) {
-        return new TrackerSettings(config.get(MOVE_DISTANCE), config.get(MAX_SPEED), 0.05, config.get(MAX_GAP),
-                config.get(MIN_SIGHTINGS), true);
+        double moveDistance = config.find(MIN_STATIC_DISTANCE).map(Math::nextUp).orElse(config.get(MOVE_DISTANCE));
+        int minSightings = config.find(MIN_DETECTIONS).orElse(config.get(MIN_SIGHTINGS));
+        return new TrackerSettings(moveDistance, config.get(MAX_SPEED), 0.05, config.get(MAX_GAP), minSightings,
+                true);
     }
 
     public TrackerSettings withMoveDistance(double pixels) {

@@ -15,6 +15,7 @@ import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.KerberosEvents;
 import io.vaultml.kerberos.KerberosResults;
+import io.vaultml.kerberos.LabelVocabulary;
 import io.vaultml.kerberos.ResultFormat;
 import java.time.Duration;
 import java.util.HashMap;
@@ -79,6 +80,7 @@ final class Pipeline {
     private final boolean keepCredentials;
     private final int maxEvents;
     private final Metrics metrics;
+    private final LabelVocabulary labels;
 
     Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
             Metrics metrics) {
@@ -92,6 +94,14 @@ final class Pipeline {
      */
     Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
             boolean keepCredentials, int maxEvents, Metrics metrics) {
+        this(processor, forwarders, deadLetters, format, keepCredentials, maxEvents, metrics,
+                LabelVocabulary.parse("auto", format));
+    }
+
+    /** @param labels the words results use for classes ({@code LABELS}) */
+    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
+            boolean keepCredentials, int maxEvents, Metrics metrics, LabelVocabulary labels) {
+        this.labels = labels;
         this.processor = processor;
         this.forwarders = List.copyOf(forwarders);
         this.deadLetters = deadLetters;
@@ -160,7 +170,7 @@ final class Pipeline {
     }
 
     private ResultMessage toMessage(AnalysisResult result) {
-        return new ResultMessage(result.event().key(), KerberosResults.toJson(result, format, keepCredentials),
+        return new ResultMessage(result.event().key(), KerberosResults.toJson(result, format, keepCredentials, labels),
                 provenance(result), result);
     }
 

@@ -6,6 +6,7 @@ import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detector;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.MediaFetcher;
+import io.vaultml.api.Tracker;
 import io.vaultml.api.Transport;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
@@ -16,9 +17,11 @@ import io.vaultml.api.spi.ForwarderProvider;
 import io.vaultml.api.spi.Providers;
 import io.vaultml.api.spi.SharedComponents;
 import io.vaultml.api.spi.TransportProvider;
+import io.vaultml.kerberos.LabelVocabulary;
 import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.kerberos.http.KerberosHttp;
 import io.vaultml.tracking.CentroidTracker;
+import io.vaultml.tracking.OneSightingTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.video.Sampling;
 import io.vaultml.video.VideoConfig;
@@ -80,14 +83,15 @@ public final class WorkerApp implements AutoCloseable {
             List<Forwarder> forwarders = new ArrayList<>();
             forwarders.add(transport.results());
             forwarderProviders.forEach(p -> forwarders.add(p.create(config, shared)));
-            CentroidTracker tracker = config.get(WorkerSettings.TRACKING)
+            CentroidTracker centroid = config.get(WorkerSettings.TRACKING)
                     ? new CentroidTracker(TrackerSettings.from(config)) : null;
-            if (tracker != null && VideoConfig.sampling(config) instanceof Sampling.Count count
-                    && tracker.settings().moveDistance() > 0) {
+            Tracker tracker = centroid != null ? centroid : new OneSightingTracker();
+            if (centroid != null && VideoConfig.sampling(config) instanceof Sampling.Count count
+                    && centroid.settings().moveDistance() > 0) {
                 log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
                         + "to follow an object: then every object of the busiest frame per label counts, and "
                         + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
-                        count.frames(), tracker.settings().moveDistance());
+                        count.frames(), centroid.settings().moveDistance());
             }
             RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
                     .decoder(VideoConfig.decoderOptions(config)).sampling(VideoConfig.sampling(config)).tracker(tracker)
@@ -96,7 +100,8 @@ public final class WorkerApp implements AutoCloseable {
             String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
             boolean keepCredentials = credentials.equals("keep") || (credentials.equals("auto") && format == ResultFormat.HUB);
             Pipeline pipeline = new Pipeline(processor, forwarders, transport.deadLetters(), format, keepCredentials,
-                    config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics);
+                    config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics,
+                    LabelVocabulary.parse(config.get(WorkerSettings.LABELS), format));
             RetryPolicy retries = new RetryPolicy(config.get(WorkerSettings.RETRY_BACKOFF),
                     config.get(WorkerSettings.RETRY_BACKOFF_MAX), config.get(WorkerSettings.RETRY_MAX_ATTEMPTS));
             this.worker = new Worker(transport.events(), pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),

@@ -49,8 +49,14 @@ public final class WorkerSettings {
             .doc("legacy: operation \"classification\" with data.probabilities/labels/boxes per frame (vault-ml); "
                     + "hub: operation \"classify\" with data.objectCount/properties/details (Kerberos Hub).").build();
     public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("TRACKING").defaultValue(true).group(RESULTS)
-            .doc("Follow objects across the analysed frames (needed for MOVE_DISTANCE and the hub format's "
-                    + "details).").build();
+            .doc("Follow objects across the analysed frames (needed for MOVE_DISTANCE). false: each object of the "
+                    + "busiest analysed frame per label is reported once (a one-sighting detail in the hub format).")
+            .build();
+    public static final ConfigKey<String> LABELS = ConfigKey.string("LABELS").defaultValue("auto")
+            .validator(Validators.oneOf("auto", "hub", "model")).group(RESULTS)
+            .doc("Words for classes in results: hub uses the Kerberos Hub classifier's (person -> pedestrian, "
+                    + "truck -> lorry, van -> car, bicycle -> cyclist, dog/cat/bird -> animal), model the model's "
+                    + "own names; auto: hub for RESULT_FORMAT=hub, model for legacy.").build();
 
     public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.integer("CONCURRENCY").defaultValue(2)
             .validator(Validators.between(1, 64)).group(OPERATIONS)
@@ -101,7 +107,7 @@ public final class WorkerSettings {
 
     /** The worker's keys plus decoding, tracking and Kerberos; transport and detector providers add their own. */
     public static ConfigDef definition() {
-        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
+        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, LABELS, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
                 STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS)
                 .include(VideoConfig.CONFIG)

@@ -56,7 +56,7 @@ class CountingTest {
         JsonNode[] out = results(scene(8, 500_000), TrackerSettings.defaults()); // 2 fps
         JsonNode hub = out[0].get("data");
         assertEquals(1, hub.get("objectCount").asInt());
-        assertEquals("[\"person\"]", hub.get("properties").toString());
+        assertEquals("[\"pedestrian\"]", hub.get("properties").toString(), "the Hub's word for person");
         assertEquals(2, hub.get("details").size(), "the parked car is reported, not counted");
         assertEquals(8, hub.at("/details/0/occurence").asInt());
         assertFalse(hub.at("/details/0/isStatic").asBoolean());
@@ -70,7 +70,7 @@ class CountingTest {
         JsonNode[] out = results(scene(5, 6_000_000), TrackerSettings.defaults()); // 5 frames 6 s apart
         JsonNode hub = out[0].get("data");
         assertEquals(2, hub.get("objectCount").asInt(), "a person and a car, each once, not five times");
-        assertEquals("[\"person\",\"car\"]", hub.get("properties").toString());
+        assertEquals("[\"pedestrian\",\"car\"]", hub.get("properties").toString());
         assertEquals(2, hub.get("details").size());
         for (JsonNode d : hub.get("details")) {
             assertEquals(1, d.get("occurence").asInt());

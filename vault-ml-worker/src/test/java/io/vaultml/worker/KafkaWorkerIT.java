@@ -126,7 +126,7 @@ class KafkaWorkerIT {
                     assertEquals(new String(r.key(), StandardCharsets.UTF_8), result.at("/payload/key").asText());
                     assertTrue(r.headers().lastHeader("vaultml-model") != null);
                     if (result.at("/payload/key").asText().contains("pedestrians")) {
-                        assertTrue(result.at("/data/properties").toString().contains("person"), result.toString());
+                        assertTrue(result.at("/data/properties").toString().contains("pedestrian"), result.toString());
                     }
                 }
                 assertEquals(2, deadLetters.size());

@@ -96,7 +96,7 @@ class LocalModeTest {
         JsonNode pedestrians = results.stream().filter(r -> r.at("/payload/key").asText().endsWith(PEDESTRIANS))
                 .findFirst().orElseThrow();
         assertEquals("pedestrians", pedestrians.at("/payload/metadata/event-instancename").asText());
-        assertTrue(pedestrians.at("/data/properties").toString().contains("person"));
+        assertTrue(pedestrians.at("/data/properties").toString().contains("pedestrian"), "the Hub's word");
 
         List<JsonNode> dead = lines(dir.resolve("state/dead-letters.jsonl"));
         assertEquals(2, dead.size());

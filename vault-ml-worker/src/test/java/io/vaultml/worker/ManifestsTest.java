@@ -30,8 +30,12 @@ class ManifestsTest {
     static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
     static List<JsonNode> documents() throws Exception {
+        return documents(DIR);
+    }
+
+    static List<JsonNode> documents(Path dir) throws Exception {
         List<JsonNode> docs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(DIR)) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                     while (it.hasNext()) {
@@ -120,16 +124,45 @@ class ManifestsTest {
         JsonNode sqs = ofKind(docs, "ScaledObject").stream()
                 .filter(d -> d.at("/spec/triggers/0/type").asText().equals("aws-sqs-queue")).findFirst().orElseThrow();
         assertTrue(sqs.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/" + config.get("QUEUE_NAME").asText()));
-        JsonNode rabbit = ofKind(docs, "ScaledObject").stream()
-                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("rabbitmq")).findFirst().orElseThrow();
-        assertEquals(config.get("QUEUE_NAME").asText(), rabbit.at("/spec/triggers/0/metadata/queueName").asText());
-        JsonNode auth = ofKind(docs, "TriggerAuthentication").stream().filter(a -> a.at("/metadata/name").asText()
-                .equals(rabbit.at("/spec/triggers/0/authenticationRef/name").asText())).findFirst().orElseThrow();
-        String hostKey = auth.at("/spec/secretTargetRef/0/key").asText();
-        assertTrue(ofKind(docs, "Secret").get(0).path("stringData").has(hostKey), hostKey);
         List<String> deployments = ofKind(docs, "Deployment").stream().map(d -> d.at("/metadata/name").asText()).toList();
         for (JsonNode s : ofKind(docs, "ScaledObject")) {
             assertTrue(deployments.contains(s.at("/spec/scaleTargetRef/name").asText()));
         }
+    }
+
+    /** The original vault-ml and the Hub's deployments agree on the queue names: a FIFO queue ends in .fifo. */
+    @Test
+    void bothVariantsUseTheKerberosQueueNamesAndTheHubVariantItsBrokerFormatAndWords() throws Exception {
+        List<JsonNode> standalone = documents();
+        JsonNode config = ofKind(standalone, "ConfigMap").get(0).path("data");
+        assertEquals("kcloud-classify-queue.fifo", config.get("QUEUE_NAME").asText());
+        assertEquals("kcloud-analysis-queue", config.get("QUEUE_TARGET").asText());
+        JsonNode sqs = ofKind(standalone, "ScaledObject").stream()
+                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("aws-sqs-queue")).findFirst().orElseThrow();
+        assertTrue(sqs.at("/spec/triggers/0/metadata/queueURL").asText().endsWith("/kcloud-classify-queue.fifo"));
+
+        List<JsonNode> hub = documents(DIR.resolve("hub"));
+        JsonNode hubConfig = ofKind(hub, "ConfigMap").get(0);
+        assertEquals("kerberos-hub", hubConfig.at("/metadata/labels/vault-ml~1variant").asText());
+        assertEquals(config.path("QUEUE_NAME"), hubConfig.at("/data/QUEUE_NAME"));
+        assertEquals(config.path("QUEUE_TARGET"), hubConfig.at("/data/QUEUE_TARGET"));
+        Map<String, String> env = new HashMap<>();
+        hubConfig.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        ofKind(standalone, "Secret").get(0).path("stringData").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        Config parsed = WorkerApp.definition(ConfigurationDocTest.shipped()).parse(ConfigSource.of(env));
+        assertEquals("RABBITMQ", parsed.get(WorkerSettings.QUEUE_SYSTEM));
+        assertEquals("hub", parsed.get(WorkerSettings.RESULT_FORMAT));
+        assertEquals("hub", parsed.get(WorkerSettings.LABELS));
+        JsonNode rabbit = ofKind(hub, "ScaledObject").stream()
+                .filter(d -> d.at("/spec/triggers/0/type").asText().equals("rabbitmq")).findFirst().orElseThrow();
+        assertEquals("kcloud-classify-queue.fifo", rabbit.at("/spec/triggers/0/metadata/queueName").asText());
+        JsonNode auth = ofKind(hub, "TriggerAuthentication").stream().filter(a -> a.at("/metadata/name").asText()
+                .equals(rabbit.at("/spec/triggers/0/authenticationRef/name").asText())).findFirst().orElseThrow();
+        String hostKey = auth.at("/spec/secretTargetRef/0/key").asText();
+        assertTrue(ofKind(standalone, "Secret").get(0).path("stringData").has(hostKey), hostKey);
+        List<String> deployments = ofKind(standalone, "Deployment").stream().map(d -> d.at("/metadata/name").asText())
+                .toList();
+        assertTrue(deployments.contains(rabbit.at("/spec/scaleTargetRef/name").asText()));
     }
 }

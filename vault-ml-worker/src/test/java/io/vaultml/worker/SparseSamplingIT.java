@@ -66,7 +66,7 @@ class SparseSamplingIT extends KafkaScenario {
             int count = data.get("objectCount").asInt();
             assertEquals(count, data.get("details").size(), "objectCount agrees with details: " + e.getKey());
             assertEquals(count, data.get("properties").size(), "properties agree with details: " + e.getKey());
-            boolean seen = data.get("properties").toString().matches(".*\"(person|car|truck|bus|bicycle|motorcycle)\".*");
+            boolean seen = data.get("properties").toString().matches(".*\"(pedestrian|car|lorry|bus|cyclist|motorcycle)\".*");
             assertEquals(seen ? 1 : 0, forwards.getOrDefault(e.getKey(), 0),
                     e.getKey() + ": forwarded once exactly when a person or vehicle was seen");
             for (JsonNode d : data.get("details")) {
