@@ -1,5 +1,6 @@
 package io.vaultml.api;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,12 +10,19 @@ import java.util.Objects;
  * @param classId the model's class index, or {@code -1} when the detector has no numeric classes
  * @param confidence score in [0, 1]
  * @param box where, in pixels of the original frame
+ * @param colors the object's main colours in this frame, most common first; empty unless asked for
+ *     ({@code FIND_DOMINANT_COLORS})
  */
-public record Detection(String label, int classId, float confidence, BoundingBox box) {
+public record Detection(String label, int classId, float confidence, BoundingBox box, List<DominantColor> colors) {
+
+    public Detection(String label, int classId, float confidence, BoundingBox box) {
+        this(label, classId, confidence, box, List.of());
+    }
 
     public Detection {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(box, "box");
+        colors = List.copyOf(colors);
         if (label.isBlank()) {
             throw new IllegalArgumentException("label must not be blank");
         }
@@ -24,5 +32,10 @@ public record Detection(String label, int classId, float confidence, BoundingBox
         if (!(confidence >= 0f && confidence <= 1f)) {
             throw new IllegalArgumentException("confidence must be in [0, 1], was " + confidence);
         }
+    }
+
+    /** This detection with its colours. */
+    public Detection withColors(List<DominantColor> found) {
+        return new Detection(label, classId, confidence, box, found);
     }
 }

@@ -26,7 +26,8 @@ import java.util.Comparator;
  * one-sighting entry of frames too far apart to track, whose motion is unknown); {@code data.details[]} has one
  * entry per reported track, moving or static, with every key the Hub's model of a detail declares, as the Hub
  * classifier writes them: {@code x}, {@code y}, {@code w}, {@code h} and {@code meanColor} 0, and the colour keys
- * ({@code colorsBGR}, {@code colorsHLS}, {@code colorsStr}, {@code colorStr}) empty lists. A result without tracks
+ * ({@code colorsBGR}, {@code colorsHLS}, {@code colorsStr}, {@code colorStr}) filled from the sightings' colours
+ * when they were found ({@code FIND_DOMINANT_COLORS}), else empty lists. A result without tracks
  * at all (a library caller without a tracker) has empty {@code details} and counts the analysed frame with the
  * most detections.
  *
@@ -200,11 +201,38 @@ public final class KerberosResults {
         d.put("w", 0);
         d.put("h", 0);
         d.put("meanColor", 0);
-        d.putArray("colorsBGR");
-        d.putArray("colorsHLS");
-        d.putArray("colorsStr");
-        d.putArray("colorStr");
+        writeColors(track, d);
         return d;
+    }
+
+    /**
+     * The Hub's colour keys: per sighting with colours, its colours as {@code [b, g, r]}, {@code [h, l, s]} and names;
+     * {@code colorStr}: the three names covering most of the object over all sightings. Empty lists without colours.
+     */
+    private static void writeColors(Track track, ObjectNode d) {
+        ArrayNode bgr = d.putArray("colorsBGR");
+        ArrayNode hls = d.putArray("colorsHLS");
+        ArrayNode names = d.putArray("colorsStr");
+        java.util.Map<String, Double> weight = new java.util.HashMap<>();
+        for (TrackPoint p : track.points()) {
+            if (p.colors().isEmpty()) {
+                continue;
+            }
+            ArrayNode sampleBgr = bgr.addArray();
+            ArrayNode sampleHls = hls.addArray();
+            ArrayNode sampleNames = names.addArray();
+            for (io.vaultml.api.DominantColor c : p.colors()) {
+                sampleBgr.addArray().add(c.blue()).add(c.green()).add(c.red());
+                sampleHls.addArray().add(c.hue()).add(c.lightness()).add(c.saturation());
+                sampleNames.add(c.name());
+                weight.merge(c.name(), c.share(), Double::sum);
+            }
+        }
+        ArrayNode top = d.putArray("colorStr");
+        weight.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(java.util.Map.Entry.comparingByKey()))
+                .limit(3).forEach(e -> top.add(e.getKey()));
     }
 
     /** Two decimals are plenty for pixels and keep results readable. */

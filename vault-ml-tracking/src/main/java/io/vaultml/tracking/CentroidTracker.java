@@ -139,7 +139,7 @@ public final class CentroidTracker implements Tracker {
             for (Detection d : frame.detections()) {
                 if (busiest.get(d.label()) == frame) {
                     sightings.add(new TrackPoint(frame.frameIndex(), frame.timestampMicros(), d.label(),
-                            d.confidence(), d.box()));
+                            d.confidence(), d.box(), d.colors()));
                 }
             }
         }
@@ -165,7 +165,7 @@ public final class CentroidTracker implements Tracker {
 
         void add(FrameDetections frame, Detection d) {
             TrackPoint p = new TrackPoint(frame.frameIndex(), frame.timestampMicros(), d.label(), d.confidence(),
-                    d.box());
+                    d.box(), d.colors());
             if (!points.isEmpty()) {
                 double dt = (p.timestampMicros() - lastMicros()) / 1e6;
                 if (dt > 0) {

@@ -8,6 +8,7 @@ import io.vaultml.video.DecoderOptions;
 import io.vaultml.video.FfmpegDecoder;
 import io.vaultml.video.Sampling;
 import io.vaultml.video.SeekMode;
+import io.vaultml.vision.onnx.DominantColors;
 import io.vaultml.vision.onnx.OnnxYoloDetector;
 import io.vaultml.vision.onnx.Timings;
 import io.vaultml.vision.onnx.YoloOptions;
@@ -42,12 +43,14 @@ final class BenchCommand {
         int soak = 0;
         int pipeline = 0;
         int batch = 0;
+        boolean colors = false;
         SeekMode seek = SeekMode.EXACT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pipeline" -> pipeline = Integer.parseInt(args[++i]);
                 case "--soak" -> soak = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--colors" -> colors = true;
                 case "--seek" -> seek = SeekMode.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--model" -> models.add(Path.of(args[++i]));
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
@@ -68,7 +71,7 @@ final class BenchCommand {
         }
         if (models.isEmpty() || files.isEmpty()) {
             err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] "
-                    + "[--seek exact|keyframe] [--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
+                    + "[--seek exact|keyframe] [--colors] [--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
             return 2;
         }
         if (soak > 0) {
@@ -130,6 +133,9 @@ final class BenchCommand {
                     out.printf(Locale.ROOT, "%-42s | %9.1f ms | %9.1f ms | %8.1f ms | %8.2f | %10.2f | %12s | %9.2f | %14.1f | %13.1f | %9.2f%n",
                             shorten(file.getFileName().toString()), decCount, decKey, decRate, pre, inf, batched, post, e2e,
                             inferMedian, e2e / inferMedian);
+                    if (colors) {
+                        out.println("  " + colorCost(detector, decoded, repeat));
+                    }
                 }
                 out.printf(Locale.ROOT, "mean end-to-end %.1f ms per recording, inference alone %.1f ms, ratio %.2f%n",
                         sumE2e / files.size(), sumInfer / files.size(), sumE2e / sumInfer);
@@ -215,6 +221,23 @@ final class BenchCommand {
                     inferencePerRun / media.size(), wall / inferencePerRun);
         }
         return 0;
+    }
+
+    /** What FIND_DOMINANT_COLORS costs: the colours of every object detected in the frames, per object. */
+    private static String colorCost(OnnxYoloDetector detector, List<Frame> frames, int repeat) {
+        List<List<Detection>> found = detector.detectAll(frames);
+        int objects = found.stream().mapToInt(List::size).sum();
+        if (objects == 0) {
+            return "dominant colours: no objects";
+        }
+        double ms = median(repeat, () -> {
+            for (int i = 0; i < frames.size(); i++) {
+                for (Detection d : found.get(i)) {
+                    DominantColors.find(frames.get(i), d.box(), 3);
+                }
+            }
+        });
+        return String.format(Locale.ROOT, "dominant colours: %d objects, %.2f ms per object", objects, ms / objects);
     }
 
     private static long rssMiB() {

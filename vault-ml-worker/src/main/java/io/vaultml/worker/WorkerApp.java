@@ -25,6 +25,8 @@ import io.vaultml.tracking.OneSightingTracker;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.video.Sampling;
 import io.vaultml.video.VideoConfig;
+import io.vaultml.vision.onnx.ColorFindingDetector;
+import io.vaultml.vision.onnx.VisionConfig;
 import io.vaultml.worker.ops.OpsServer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,6 +68,9 @@ public final class WorkerApp implements AutoCloseable {
                 log.info("Serving /metrics, /healthz and /readyz on port {}", ops.port());
             }
             Detector detector = detectorProvider.create(config);
+            if (config.get(VisionConfig.FIND_DOMINANT_COLORS)) {
+                detector = new ColorFindingDetector(detector, 3);
+            }
             if (detectorProvider.name().equals("hog")) {
                 log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
                         + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");

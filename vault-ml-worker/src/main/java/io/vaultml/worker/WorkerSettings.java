@@ -6,6 +6,7 @@ import io.vaultml.api.config.Validators;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
 import io.vaultml.tracking.TrackerSettings;
 import io.vaultml.video.VideoConfig;
+import io.vaultml.vision.onnx.VisionConfig;
 import java.time.Duration;
 
 /** Every setting of the worker itself. Detector providers add their own keys at startup. */
@@ -109,7 +110,7 @@ public final class WorkerSettings {
     public static ConfigDef definition() {
         return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, LABELS, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
-                STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS)
+                STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS, VisionConfig.FIND_DOMINANT_COLORS)
                 .include(VideoConfig.CONFIG)
                 .include(TrackerSettings.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);

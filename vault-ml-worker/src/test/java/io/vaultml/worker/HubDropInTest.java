@@ -121,4 +121,26 @@ class HubDropInTest {
         }
         assertTrue(data.get("properties").toString().contains("\"person\""), "LABELS=model keeps COCO names");
     }
+
+    @Test
+    void withDominantColoursEachSightingHasItsColoursAndEachObjectItsTopNames(@TempDir Path dir) throws Exception {
+        pedestrians(dir);
+        assertEquals(0, LocalModeTest.run(LocalModeTest.env(dir, Map.of("RESULT_FORMAT", "hub",
+                "CLASSIFICATION_FPS", "1", "FIND_DOMINANT_COLORS", "true"))));
+        JsonNode details = LocalModeTest.lines(dir.resolve("results.jsonl")).get(0).at("/data/details");
+        Set<String> palette = Set.of("black", "white", "grey", "red", "orange", "brown", "yellow", "green", "cyan",
+                "blue", "purple", "pink");
+        assertTrue(details.size() >= 3, details.toString());
+        for (JsonNode d : details) {
+            assertEquals(d.get("occurence").asInt(), d.get("colorsBGR").size(), "colours per sighting: " + d);
+            assertEquals(d.get("colorsBGR").size(), d.get("colorsHLS").size());
+            assertEquals(d.get("colorsBGR").size(), d.get("colorsStr").size());
+            assertTrue(arrayOf(d.get("colorsBGR"), sample -> arrayOf(sample,
+                    c -> c.size() == 3 && arrayOf(c, v -> v.isInt() && v.asInt() >= 0 && v.asInt() <= 255))));
+            assertTrue(d.get("colorStr").size() >= 1 && d.get("colorStr").size() <= 3, d.get("colorStr").toString());
+            for (JsonNode name : d.get("colorStr")) {
+                assertTrue(palette.contains(name.asText()), name.asText());
+            }
+        }
+    }
 }
