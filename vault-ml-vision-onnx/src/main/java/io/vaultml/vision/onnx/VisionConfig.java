@@ -53,7 +53,7 @@ public final class VisionConfig {
             .defaultValue(false).group(DETECTION)
             .doc("Find each detected object's main colours (k-means on the centre of its box, 3 colours named with a "
                     + "small palette): the hub format's colorsBGR, colorsHLS, colorsStr and colorStr. The Kerberos Hub "
-                    + "classifier's name; measured 0.12 to 0.24 ms per object on 2 CPU cores (bench --colors).").build();
+                    + "classifier's name; measured 0.12 to 0.27 ms per object on 2 CPU cores (bench --colors).").build();
 
     /** Keys of the ONNX YOLO detector. */
     public static final ConfigDef DETECTOR_CONFIG = new ConfigDef().define(MODEL_PATH, LABELS_PATH,
