@@ -47,11 +47,26 @@ final class Metrics implements AnalysisListener {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void result() {
+    /** Totals of this run, for the summary a finite run ends with. */
+    private final java.util.concurrent.atomic.LongAdder results = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder deadLetters = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder framesTotal = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder detections = new java.util.concurrent.atomic.LongAdder();
+
+    void result(int detectionCount) {
         Counter.builder("vaultml.results").description("Results published").register(registry).increment();
+        results.increment();
+        detections.add(detectionCount);
+    }
+
+    /** One line: results, dead letters, frames and detections of this run. */
+    String totals() {
+        return results.sum() + " result(s), " + deadLetters.sum() + " dead-lettered, " + framesTotal.sum()
+                + " frame(s) analysed, " + detections.sum() + " detection(s)";
     }
 
     void deadLetter(String stage) {
+        deadLetters.increment();
         Counter.builder("vaultml.dead.letters").tag("stage", stage).description("Events dead-lettered, by stage")
                 .register(registry).increment();
     }
@@ -85,6 +100,7 @@ final class Metrics implements AnalysisListener {
 
     @Override
     public void frames(int n) {
+        framesTotal.add(n);
         Counter.builder("vaultml.frames.analysed").description("Frames run through the detector")
                 .register(registry).increment(n);
     }

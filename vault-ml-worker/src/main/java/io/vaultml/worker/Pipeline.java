@@ -182,7 +182,7 @@ final class Pipeline {
             forwarded.put(index, i + 1);
         }
         metrics.stage("publish", System.nanoTime() - start);
-        metrics.result();
+        metrics.result(message.result().detectionCount());
     }
 
     /**

@@ -129,6 +129,7 @@ final class Worker {
 
     /** Runs until stopped, a fatal error, or (run-once) the source is exhausted. Returns the exit status. */
     int run() {
+        long started = System.nanoTime();
         log.info("Consuming from {} with {} recording(s) in flight at most", source.describe(), concurrency);
         // Polled deliveries wait here for a free slot. The loop keeps polling while every slot is busy, because a
         // Kafka consumer that stops polling is thrown out of its group; the source pauses fetching instead.
@@ -163,7 +164,8 @@ final class Worker {
                 }
                 if (pending.isEmpty() && delayed.isEmpty() && comeBack.isEmpty()
                         && permits.availablePermits() == concurrency && source.exhausted()) {
-                    log.info("Every event of {} has an outcome; stopping", source.describe());
+                    log.info("Done: every event of {} has an outcome: {}, in {} s", source.describe(),
+                            metrics.totals(), Duration.ofNanos(System.nanoTime() - started).toSeconds());
                     break;
                 }
             }

@@ -153,7 +153,8 @@ public final class WorkerApp implements AutoCloseable {
         Config config = def.parse(source);
         Set<String> prefixes = new TreeSet<>();
         def.keys().forEach(k -> prefixes.add(k.name().split("_")[0] + "_"));
-        def.unknownNames(source, n -> prefixes.stream().anyMatch(n::startsWith)).forEach(log::warn);
+        def.unknownNames(source, n -> prefixes.stream().anyMatch(n::startsWith)
+                && !kubernetesServiceVariable(n, source.get(n))).forEach(log::warn);
         log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe()));
 
         List<String> problems = new ArrayList<>();
@@ -181,6 +182,17 @@ public final class WorkerApp implements AutoCloseable {
             throw new ConfigException(problems);
         }
         return new WorkerApp(config, transport, detector, forwarders);
+    }
+
+    /**
+     * Whether a variable is one Kubernetes gives every pod for each service ({@code KAFKA_SERVICE_HOST},
+     * {@code KAFKA_SERVICE_PORT_BROKER}, {@code KAFKA_PORT=tcp://10.0.0.7:9092}, {@code KAFKA_PORT_9092_TCP_ADDR}):
+     * never a vault-ml setting, never worth a warning.
+     */
+    static boolean kubernetesServiceVariable(String name, String value) {
+        return name.endsWith("_SERVICE_HOST") || name.matches(".+_SERVICE_PORT(_[A-Z0-9_]+)?")
+                || name.matches(".+_PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?")
+                || (name.endsWith("_PORT") && value != null && value.matches("(tcp|udp|sctp)://.*"));
     }
 
     /** The forwarders the settings ask for (each provider decides), in chain order. */

@@ -29,8 +29,9 @@ public final class WorkerSettings {
             .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "
                     + "sub-directories included. Each file is processed once.").build();
     public static final ConfigKey<String> STATE_DIR = ConfigKey.string("STATE_DIR").defaultValue("vault-ml-state")
-            .group(LOCAL).doc("Where the worker remembers processed recordings across restarts and writes "
-                    + "dead letters.").build();
+            .group(LOCAL).doc("Where the worker remembers processed recordings across restarts (processed.txt: "
+                    + "delete it to process them again) and writes dead letters; relative to the working directory "
+                    + "(a checkout's .gitignore lists vault-ml-state/).").build();
     public static final ConfigKey<String> RESULTS_FILE = ConfigKey.string("RESULTS_FILE").defaultValue("-")
             .group(LOCAL).doc("JSON-lines file results are appended to; - for standard output (logs go to "
                     + "standard error).").build();
@@ -68,6 +69,10 @@ public final class WorkerSettings {
     public static final ConfigKey<String> LOG_FORMAT = ConfigKey.string("LOG_FORMAT").defaultValue("text")
             .validator(Validators.oneOf("text", "json")).group(OPERATIONS)
             .doc("Log lines as text or as JSON objects.").build();
+    /** Read by the logging configuration itself; declared so that it is documented, checked and not warned about. */
+    public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("LOG_LEVEL").defaultValue("INFO")
+            .validator(Validators.oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR")).group(OPERATIONS)
+            .doc("The lowest level logged: TRACE, DEBUG, INFO, WARN or ERROR.").build();
     public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.duration("SHUTDOWN_TIMEOUT")
             .defaultValue(Duration.ofSeconds(25)).group(OPERATIONS)
             .doc("On SIGTERM, in-flight recordings get this long to finish before they are released for "
@@ -108,7 +113,7 @@ public final class WorkerSettings {
 
     /** The worker's keys plus decoding, tracking and Kerberos; transport and detector providers add their own. */
     public static ConfigDef definition() {
-        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, LABELS, CONCURRENCY, METRICS_PORT, LOG_FORMAT,
+        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, LABELS, CONCURRENCY, METRICS_PORT, LOG_FORMAT, LOG_LEVEL,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
                 STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS, VisionConfig.FIND_DOMINANT_COLORS)
                 .include(VideoConfig.CONFIG)

@@ -193,6 +193,19 @@ public final class OnnxModels {
         return root.toBytes();
     }
 
+    /**
+     * Flattens a model's 3-d output to {@code [batch, a * b]}: a model whose output is no YOLO layout, for testing
+     * how a detector refuses it.
+     */
+    public static byte[] withFlatOutput(byte[] model) {
+        ProtoMessage root = ProtoMessage.parse(model);
+        Graph g = new Graph(root.message(MODEL_GRAPH), opsetVersion(root));
+        long[] shape = g.outputShape();
+        String flat = g.node("Reshape", List.of(g.outputName(), g.int64s(shape[0], shape[1] * shape[2])));
+        g.replaceOutput(flat, shape[0], shape[1] * shape[2]);
+        return root.toBytes();
+    }
+
     /** The names of the model's graph outputs. */
     public static List<String> outputNames(byte[] model) {
         return ProtoMessage.parse(model).message(MODEL_GRAPH).messages(GRAPH_OUTPUT).stream()

@@ -2,9 +2,11 @@ package io.vaultml.vision.onnx;
 
 import static io.vaultml.vision.onnx.OnnxYoloDetectorTest.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Detector;
 import io.vaultml.api.Frame;
@@ -151,6 +153,15 @@ class DerivedModelsTest {
             List<Detection> found = people.detect(image("bus.jpg"));
             assertTrue(found.size() >= 3 && found.stream().allMatch(d -> d.label().equals("person")), found.toString());
         }
+    }
+
+    @Test
+    void aModelWhoseOutputIsNoYoloLayoutIsAOneLineConfigurationError() {
+        Path flat = derive("yolov8n_int8.onnx", "yolov8n_flat.onnx", OnnxModels::withFlatOutput);
+        ConfigException e = assertThrows(ConfigException.class, () -> OnnxYoloDetector.open(YoloOptions.of(flat)));
+        assertTrue(e.getMessage().startsWith("Model " + flat + " cannot be used: expected a 3-d output"), e.getMessage());
+        assertTrue(e.getMessage().contains("or MODEL_LAYOUT set"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
     }
 
     @Test

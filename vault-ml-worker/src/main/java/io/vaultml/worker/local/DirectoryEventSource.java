@@ -36,6 +36,7 @@ import java.util.stream.Stream;
  */
 public final class DirectoryEventSource implements EventSource {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DirectoryEventSource.class);
 
     private final Path directory;
     private final Path processedFile;
@@ -130,9 +131,26 @@ public final class DirectoryEventSource implements EventSource {
                 inFlight.put(key, delivery);
                 ready.add(delivery);
             }
+            if (!initialScanDone) {
+                explainSkipped(files.size(), ready.size());
+            }
             initialScanDone = true;
         }
         return ready;
+    }
+
+    /** Says, once, why recordings in the folder are not processed: a second run otherwise prints nothing at all. */
+    private void explainSkipped(int found, int taken) {
+        int done = (int) processed.stream().filter(k -> Files.exists(directory.resolve(k))).count();
+        if (found == 0) {
+            log.info("No .mp4 recordings in {} yet", directory);
+        } else if (done > 0 && taken == 0 && runOnce) {
+            log.info("Nothing new in {}: all {} recording(s) there were processed before, as {} lists; delete it (or "
+                    + "set STATE_DIR elsewhere) to process them again", directory, found, processedFile);
+        } else if (done > 0) {
+            log.info("{} of the {} recording(s) in {} were processed before ({} lists them) and are skipped", done,
+                    found, directory, processedFile);
+        }
     }
 
     private static byte[] eventJson(String key, long size, BasicFileAttributes attributes) {
