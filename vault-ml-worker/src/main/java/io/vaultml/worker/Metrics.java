@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaultml.analysis.AnalysisListener;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +26,18 @@ final class Metrics implements AnalysisListener {
                 .description("Recordings being processed now").register(registry);
     }
 
+    /** {@code vaultml_detector_info{provider, model, device} 1}: what runs where, for dashboards. */
+    void detector(io.vaultml.api.DetectorInfo info) {
+        Gauge.builder("vaultml.detector.info", () -> 1).tag("provider", info.provider()).tag("model", info.model())
+                .tag("device", info.device()).description("The detector in use").register(registry);
+    }
+
+    /** {@code vaultml_ready}: 1 once the worker takes events (what /readyz answers), 0 before and when stopping. */
+    void ready(java.util.function.BooleanSupplier ready) {
+        Gauge.builder("vaultml.ready", () -> ready.getAsBoolean() ? 1 : 0)
+                .description("1 when the worker is ready to take events").register(registry);
+    }
+
     /**
      * A gauge a transport offers, e.g. Kafka's {@code vaultml.consumer.lag.max} (largest partition lag of the
      * event consumer, in records, for lag-based alerts; KEDA reads lag from the broker itself).
@@ -38,13 +51,15 @@ final class Metrics implements AnalysisListener {
     @Override
     public void stage(String stage, long nanos) {
         Timer.builder("vaultml.stage").tag("stage", stage).description("Time per recording in each stage")
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void inferenceBatch(long nanos) {
         Timer.builder("vaultml.inference.batch").description("Time per inference call (one batch of frames)")
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Totals of this run, for the summary a finite run ends with. */

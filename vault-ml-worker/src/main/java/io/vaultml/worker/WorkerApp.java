@@ -75,6 +75,8 @@ public final class WorkerApp implements AutoCloseable {
                 log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
                         + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
             }
+            metrics.detector(detector.info());
+            metrics.ready(() -> ready);
             SharedDetector inference = SharedDetector.forConcurrency(detector,
                     config.get(WorkerSettings.CONCURRENCY), metrics::inferenceBatch);
             resources.add(inference);
