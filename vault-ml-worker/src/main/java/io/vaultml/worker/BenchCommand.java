@@ -1,6 +1,8 @@
 package io.vaultml.worker;
 
 import io.vaultml.analysis.SharedDetector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
 import io.vaultml.api.Media;
@@ -34,31 +36,71 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        List<Path> models = new ArrayList<>();
-        List<Path> inputs = new ArrayList<>();
-        int frames = 5;
-        double fps = 2;
-        int repeat = 5;
-        int soak = 0;
-        int pipeline = 0;
-        int batch = 0;
-        boolean colors = false;
-        SeekMode seek = SeekMode.EXACT;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--pipeline" -> pipeline = Integer.parseInt(args[++i]);
-                case "--soak" -> soak = Integer.parseInt(args[++i]);
-                case "--batch" -> batch = Integer.parseInt(args[++i]);
-                case "--colors" -> colors = true;
-                case "--seek" -> seek = SeekMode.valueOf(args[++i].toUpperCase(Locale.ROOT));
-                case "--model" -> models.add(Path.of(args[++i]));
-                case "--frames" -> frames = Integer.parseInt(args[++i]);
-                case "--fps" -> fps = Double.parseDouble(args[++i]);
-                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
-                default -> inputs.add(Path.of(args[i]));
-            }
+    /** Parses {@code args} as the {@code bench} command line and runs it; usage errors exit 2. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.execute(new Options(out), out, err, args);
+    }
+
+    /** The options of {@code bench}. */
+    @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Cli.Versions.class,
+            description = "Measure decoding, preprocessing, inference and end-to-end time per recording (medians), "
+                    + "or the worker's arrangement (--pipeline), or memory over many recordings (--soak). Prints "
+                    + "figures, asserts nothing.",
+            exitCodeListHeading = Cli.EXIT_CODES_HEADING, exitCodeList = {Cli.EXIT_OK, Cli.EXIT_FAILED,
+                Cli.EXIT_USAGE})
+    static final class Options implements java.util.concurrent.Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "M.onnx", required = true, description = "model to measure; "
+                + "repeat for several")
+        List<Path> models;
+        @Option(names = "--frames", paramLabel = "N", defaultValue = "5", description = "frames per recording "
+                + "(default ${DEFAULT-VALUE})")
+        int frames;
+        @Option(names = "--fps", paramLabel = "F", defaultValue = "2", description = "rate for the rate "
+                + "sampling column and --soak (default ${DEFAULT-VALUE})")
+        double fps;
+        @Option(names = "--repeat", paramLabel = "R", defaultValue = "5", description = "runs per median "
+                + "(default ${DEFAULT-VALUE})")
+        int repeat;
+        @Option(names = "--batch", paramLabel = "B", defaultValue = "0", description = "inference batch size for "
+                + "dynamic-batch models (0: the detector's default)")
+        int batch;
+        @Option(names = "--seek", paramLabel = "MODE", defaultValue = "exact", description = "exact or keyframe")
+        SeekMode seek;
+        @Option(names = "--colors", description = "also measure dominant colours per object")
+        boolean colors;
+        @Option(names = "--pipeline", paramLabel = "THREADS", defaultValue = "0", description = "measure THREADS "
+                + "decoding threads feeding one inference thread, as the worker runs")
+        int pipeline;
+        @Option(names = "--soak", paramLabel = "RECORDINGS", defaultValue = "0", description = "process this many "
+                + "recordings and print memory every tenth of the run")
+        int soak;
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "recordings, or "
+                + "folders of .mp4 recordings")
+        List<Path> inputs;
+
+        Options(PrintStream out) {
+            this.out = out;
         }
+
+        @Override
+        public Integer call() throws IOException {
+            return BenchCommand.run(this, out);
+        }
+    }
+
+    static int run(Options o, PrintStream out) throws IOException {
+        List<Path> models = o.models;
+        List<Path> inputs = o.inputs;
+        int frames = o.frames;
+        double fps = o.fps;
+        int repeat = o.repeat;
+        int soak = o.soak;
+        int pipeline = o.pipeline;
+        int batch = o.batch;
+        boolean colors = o.colors;
+        SeekMode seek = o.seek;
         List<Path> files = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
@@ -69,9 +111,8 @@ final class BenchCommand {
                 files.add(p);
             }
         }
-        if (models.isEmpty() || files.isEmpty()) {
-            err.println("usage: bench --model M.onnx [--model M2.onnx] [--frames N] [--fps F] [--repeat R] [--batch B] "
-                    + "[--seek exact|keyframe] [--colors] [--pipeline THREADS | --soak RECORDINGS] DIR|FILE...");
+        if (files.isEmpty()) {
+            out.println("vault-ml bench: no .mp4 recordings in " + inputs);
             return 2;
         }
         if (soak > 0) {

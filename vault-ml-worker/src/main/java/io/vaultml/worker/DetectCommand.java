@@ -31,7 +31,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code detect [--model M] [--labels L] [--frames N | --fps F] [--format detections|legacy|hub]
@@ -45,39 +49,72 @@ final class DetectCommand {
     private DetectCommand() {
     }
 
+    /** Parses {@code args} as the {@code detect} command line and runs it; usage errors exit 2. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        List<Path> files = new ArrayList<>();
-        Path annotate = null;
-        String format = "detections";
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--model" -> env.put("MODEL_PATH", value(args, ++i));
-                    case "--labels" -> env.put("LABELS_PATH", value(args, ++i));
-                    case "--frames" -> {
-                        env.put("NUMBER_OF_PREDICTIONS", value(args, ++i));
-                        env.remove("CLASSIFICATION_FPS");
-                    }
-                    case "--fps" -> env.put("CLASSIFICATION_FPS", value(args, ++i));
-                    case "--format" -> format = value(args, ++i);
-                    case "--detector" -> env.put("DETECTOR", value(args, ++i));
-                    case "--annotate" -> annotate = Path.of(value(args, ++i));
-                    default -> {
-                        if (args[i].startsWith("--")) {
-                            throw new IllegalArgumentException("unknown option " + args[i]);
-                        }
-                        files.add(Path.of(args[i]));
-                    }
-                }
-            }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException("no input files\n" + Main.usage());
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("vault-ml detect: " + e.getMessage());
-            return 2;
+        return Cli.execute(new Options(out, err), out, err, args);
+    }
+
+    /** The options of {@code detect}; the environment variables of the worker apply, options override them. */
+    @Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = Cli.Versions.class,
+            description = "Detect (and track) objects in local videos or images: one JSON per file on standard "
+                    + "output (every detection with label, score and box, the tracks and the count), a summary "
+                    + "line per file on standard error.",
+            exitCodeListHeading = Cli.EXIT_CODES_HEADING, exitCodeList = {Cli.EXIT_OK, Cli.EXIT_FAILED_DETECT,
+                Cli.EXIT_USAGE})
+    static final class Options implements Callable<Integer> {
+        private final PrintStream out;
+        private final PrintStream err;
+
+        @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX YOLO model (MODEL_PATH)")
+        Path model;
+        @Option(names = "--labels", paramLabel = "FILE", description = "class names, one per line (LABELS_PATH)")
+        Path labels;
+        @Option(names = "--frames", paramLabel = "N", description = "analyse N frames spread over each video "
+                + "(NUMBER_OF_PREDICTIONS)")
+        Integer frames;
+        @Option(names = "--fps", paramLabel = "F", description = "analyse F frames a second (CLASSIFICATION_FPS)")
+        Double fps;
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "detections",
+                description = "detections (default), legacy or hub: what the worker would publish")
+        String format;
+        @Option(names = "--detector", paramLabel = "NAME", description = "detector provider (DETECTOR)")
+        String detector;
+        @Option(names = "--annotate", paramLabel = "DIR", description = "write JPEGs with boxes, labels, scores "
+                + "and track trails here")
+        Path annotate;
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "videos (.mp4) or images")
+        List<Path> files;
+
+        Options(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
         }
+
+        @Override
+        public Integer call() {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (model != null) {
+                env.put("MODEL_PATH", model.toString());
+            }
+            if (labels != null) {
+                env.put("LABELS_PATH", labels.toString());
+            }
+            if (frames != null) {
+                env.put("NUMBER_OF_PREDICTIONS", frames.toString());
+                env.remove("CLASSIFICATION_FPS");
+            }
+            if (fps != null) {
+                env.put("CLASSIFICATION_FPS", fps.toString());
+            }
+            if (detector != null) {
+                env.put("DETECTOR", detector);
+            }
+            return DetectCommand.run(env, files, format, annotate, out, err);
+        }
+    }
+
+    static int run(Map<String, String> env, List<Path> files, String format, Path annotate, PrintStream out,
+            PrintStream err) {
         Providers<DetectorProvider> providers = Providers.load(DetectorProvider.class);
         Config config;
         DetectorProvider provider;
@@ -150,12 +187,5 @@ final class DetectCommand {
             }
         }
         return result;
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
     }
 }

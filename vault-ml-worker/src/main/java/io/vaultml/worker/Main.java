@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code java -jar vault-ml-worker.jar [worker [--once]] | detect ... | config-docs}.
+ * {@code java -jar vault-ml-worker.jar [--once] | worker [--once] | detect ... | bench ... | config-docs}, parsed by
+ * {@link Cli}.
  *
- * <p>Exit status: 0 after a clean stop, 1 after a fatal runtime error, 2 for configuration problems (one line
- * each on standard error).
+ * <p>Exit status: 0 after a clean stop, 1 after a fatal runtime error, 2 for configuration or usage problems (one
+ * line each on standard error).
  */
 public final class Main {
     private Main() {
@@ -26,39 +27,21 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        String command = args.length == 0 ? "worker" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        switch (command) {
-            case "detect":
-                configureLogging(System.getenv("LOG_FORMAT"));
-                return DetectCommand.run(rest, System.out, System.err);
-            case "bench":
-                configureLogging(System.getenv("LOG_FORMAT"));
-                try {
-                    return BenchCommand.run(rest, System.out, System.err);
-                } catch (java.io.IOException e) {
-                    System.err.println("vault-ml bench: " + e.getMessage());
-                    return 1;
-                }
-            case "config-docs":
-                System.out.print(configReference());
-                return 0;
-            case "worker":
-            case "--once":
-                return runWorker(command.equals("--once") || Arrays.asList(rest).contains("--once"));
-            case "-h":
-            case "--help":
-            case "help":
-                System.out.println(usage());
-                return 0;
-            default:
-                System.err.println("vault-ml: unknown command '" + command + "'\n" + usage());
-                return 2;
-        }
+        configureLogging(System.getenv("LOG_FORMAT"));
+        return commandLine(System.out, System.err).execute(args);
     }
 
-    private static int runWorker(boolean once) {
-        configureLogging(System.getenv("LOG_FORMAT"));
+    /** The whole command line: the worker (default), {@code detect}, {@code bench}, {@code config-docs}. */
+    static picocli.CommandLine commandLine(java.io.PrintStream out, java.io.PrintStream err) {
+        picocli.CommandLine cli = new picocli.CommandLine(new Cli.Root());
+        cli.addSubcommand("detect", new DetectCommand.Options(out, err));
+        cli.addSubcommand("bench", new BenchCommand.Options(out));
+        // Set after the subcommands were added: these settings then apply to them too.
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true));
+    }
+
+    static int runWorker(boolean once) {
         Map<String, String> env = new HashMap<>(System.getenv());
         if (once) {
             env.put("RUN_ONCE", "true");
@@ -119,14 +102,6 @@ public final class Main {
     }
 
     static String usage() {
-        return """
-                usage: java -jar vault-ml-worker.jar [command]
-                  worker [--once]   run the worker configured by environment variables (the default)
-                  detect [--model M.onnx] [--labels L] [--frames N | --fps F]
-                         [--format detections|legacy|hub] [--annotate DIR] FILE...
-                                    detect (and track) objects in local videos or images
-                  bench --model M.onnx [--frames N] [--fps F] [--repeat R] DIR|FILE...
-                                    print decode, preprocessing, inference and end-to-end timings
-                  config-docs       print the configuration reference (Markdown)""";
+        return commandLine(System.out, System.err).getUsageMessage();
     }
 }

@@ -1,0 +1,85 @@
+package io.vaultml.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaultml.test.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: help on every command, a version, errors naming the option, one set of exit codes. */
+class CliTest {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return Main.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyCommandHasHelpWithItsOptionsAndTheExitCodes() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().contains("--once") && out().contains("detect") && out().contains("bench"), out());
+        assertTrue(out().contains("2   configuration or usage error"), out());
+        out.reset();
+        assertEquals(0, run("detect", "--help"));
+        assertTrue(out().contains("--annotate=DIR") && out().contains("--format=FORMAT"), out());
+        out.reset();
+        assertEquals(0, run("bench", "--help"));
+        for (String option : new String[] {"--batch", "--seek", "--pipeline", "--soak", "--colors"}) {
+            assertTrue(out().contains(option), option + " missing from bench's usage: " + out());
+        }
+        out.reset();
+        assertEquals(0, run("help", "worker"));
+        assertTrue(out().contains("--once"), out());
+    }
+
+    @Test
+    void theVersionNamesTheProjectAndItsNativeRuntimes() {
+        assertEquals(0, run("--version"));
+        assertTrue(out().startsWith("vault-ml "), out());
+        assertTrue(out().matches("(?s).*ONNX Runtime 1\\.\\d+\\.\\d+, execution providers \\[.*CPU.*].*"), out());
+        assertTrue(out().matches("(?s).*FFmpeg \\d+\\.\\d+.*"), out());
+    }
+
+    @Test
+    void usageErrorsNameTheOptionShowTheUsageAndExitWith2() {
+        assertEquals(2, run("detect", "--bogus", "x.mp4"));
+        assertTrue(err().contains("Unknown option: '--bogus'") && err().contains("Usage:"), err());
+        err.reset();
+        assertEquals(2, run("detect"));
+        assertTrue(err().contains("Missing required parameter"), err());
+        err.reset();
+        assertEquals(2, run("bench", "--model", "m.onnx", "--seek", "sideways", "dir"));
+        assertTrue(err().contains("--seek"), err());
+        err.reset();
+        assertEquals(2, run("frobnicate"));
+        assertTrue(err().contains("'frobnicate'"), err());
+    }
+
+    @Test
+    void aBadModelIsOneLineAndExit2(@TempDir Path dir) throws Exception {
+        Path notOnnx = Files.writeString(dir.resolve("model.onnx"), "this is not a model");
+        int exit = run("detect", "--model", notOnnx.toString(),
+                TestData.require("videos/kerberos/" + LocalModeTest.HIGHWAY).toString());
+        assertEquals(2, exit, err());
+        assertEquals(1, err().strip().lines().count(), err());
+        assertTrue(err().contains(notOnnx.toString()), err());
+        assertFalse(err().contains("at io.vaultml"), "no stack trace: " + err());
+    }
+}
