@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Recording events from an SQS queue (standard or FIFO), at least once. Messages are received with long polling
@@ -130,6 +131,29 @@ public final class SqsEventSource implements EventSource {
         } catch (SdkException e) {
             log.warn("Could not release SQS message {} (it returns after its visibility timeout): {}", id, e.getMessage());
         }
+    }
+
+    private double lastReady = Double.NaN;
+    private long readyAskedAt;
+
+    /**
+     * Messages waiting in the queue (SQS's approximate count of visible messages), asked at most every 5 s; NaN when
+     * SQS does not answer. The backlog gauge {@code /metrics} shows.
+     */
+    synchronized double messagesReady() {
+        if (readyAskedAt != 0 && System.nanoTime() - readyAskedAt < 5_000_000_000L) {
+            return lastReady;
+        }
+        readyAskedAt = System.nanoTime();
+        try {
+            String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            lastReady = count == null ? Double.NaN : Double.parseDouble(count);
+        } catch (SdkException | NumberFormatException e) {
+            lastReady = Double.NaN;
+        }
+        return lastReady;
     }
 
     @Override

@@ -50,6 +50,11 @@ public final class SqsTransportProvider implements TransportProvider {
 
     private record Opened(SqsEventSource events, SqsPublisher results, SqsPublisher deadLetters) implements Transport {
         @Override
+        public java.util.Map<String, java.util.function.DoubleSupplier> gauges() {
+            return java.util.Map.of("vaultml.queue.messages.ready", events::messagesReady);
+        }
+
+        @Override
         public void close() {
             events.close();
             results.close();

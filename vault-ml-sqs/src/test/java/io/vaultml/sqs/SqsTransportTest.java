@@ -161,6 +161,20 @@ class SqsTransportTest {
     }
 
     @Test
+    void theTransportShowsTheQueuesBacklog() {
+        String queue = newQueue("");
+        String url = admin.getQueueUrl(q -> q.queueName(queue)).queueUrl();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            admin.sendMessage(b -> b.queueUrl(url).messageBody("{\"n\":" + n + "}"));
+        }
+        admin.createQueue(b -> b.queueName(queue + "-dead-letter"));
+        try (io.vaultml.api.Transport t = new SqsTransportProvider().open(config(queue), 4)) {
+            assertEquals(3.0, t.gauges().get("vaultml.queue.messages.ready").getAsDouble());
+        }
+    }
+
+    @Test
     void fifoQueuesGetAGroupAndDeduplicateIdenticalResults() {
         String queue = newQueue(".fifo");
         try (SqsPublisher publisher = new SqsPublisher(client(), queue, true)) {
