@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -334,7 +335,10 @@ public final class KafkaEventSource implements EventSource {
             log.warn("Final Kafka commit failed: {}", e.getMessage());
         } finally {
             closed = true;
-            consumer.close(KafkaSettings.closeTimeout());
+            // Leave the group even as a static member: a worker that stops (scale-down, SIGTERM) hands its
+            // partitions over now; one that crashed comes back under its id and gets them again at once.
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(KafkaSettings.closeTimeout()));
         }
     }
 }

@@ -54,9 +54,22 @@ public final class KafkaSettings {
             .doc("Where events that can never succeed go, original bytes untouched, reason in headers. Default: "
                     + "QUEUE_NAME + \"-dead-letter\".").build();
 
+    public static final ConfigKey<String> KAFKA_GROUP_INSTANCE_ID = ConfigKey.string("KAFKA_GROUP_INSTANCE_ID")
+            .defaultValue("auto").group(GROUP)
+            .doc("Static group membership: a worker restarted with the same id gets its partitions back at once "
+                    + "instead of after KAFKA_SESSION_TIMEOUT. auto: the pod name (HOSTNAME) when running in "
+                    + "Kubernetes, none elsewhere; none: off; anything else: that id, unique per worker (two workers "
+                    + "with one id fence each other). A stopping worker leaves the group, so scaling down moves its "
+                    + "partitions at once.").build();
+    public static final ConfigKey<Duration> KAFKA_SESSION_TIMEOUT = ConfigKey.duration("KAFKA_SESSION_TIMEOUT")
+            .defaultValue(Duration.ofSeconds(10)).group(GROUP)
+            .doc("How long a worker that died may stay silent before the group gives its partitions to the others "
+                    + "(Kafka's default is 45 s). The brokers' group.min.session.timeout.ms (6 s) bounds it.").build();
+
     public static final ConfigDef CONFIG = new ConfigDef().define(QUEUE_NAME, QUEUE_TARGET, KAFKA_BROKER, KAFKA_GROUP,
             KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_MECHANISM, KAFKA_SECURITY, KAFKA_CLIENT_ID, KAFKA_AUTO_OFFSET_RESET,
-            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC).frozen();
+            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC, KAFKA_GROUP_INSTANCE_ID,
+            KAFKA_SESSION_TIMEOUT).frozen();
 
     /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
     public static void requireComplete(Config c) {
@@ -109,6 +122,26 @@ public final class KafkaSettings {
             p.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
         }
         return p;
+    }
+
+    /** The consumer's own properties on top of {@link #common}: session timeout and static membership. */
+    public static Map<String, Object> consumer(Config c) {
+        Map<String, Object> p = common(c);
+        p.putIfAbsent("session.timeout.ms", String.valueOf(c.get(KAFKA_SESSION_TIMEOUT).toMillis()));
+        groupInstanceId(c, System.getenv()).ifPresent(id -> p.putIfAbsent("group.instance.id", id));
+        return p;
+    }
+
+    /** {@code KAFKA_GROUP_INSTANCE_ID} resolved: auto is the pod name inside Kubernetes, nothing elsewhere. */
+    static java.util.Optional<String> groupInstanceId(Config c, Map<String, String> env) {
+        String setting = c.get(KAFKA_GROUP_INSTANCE_ID).trim();
+        return switch (setting.toLowerCase(Locale.ROOT)) {
+            case "none", "" -> java.util.Optional.empty();
+            case "auto" -> env.containsKey("KUBERNETES_SERVICE_HOST")
+                    ? java.util.Optional.ofNullable(env.get("HOSTNAME")).filter(h -> !h.isBlank())
+                    : java.util.Optional.empty();
+            default -> java.util.Optional.of(setting);
+        };
     }
 
     private static List<String> passthrough(Config c) {

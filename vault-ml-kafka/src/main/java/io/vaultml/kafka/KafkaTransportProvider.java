@@ -47,7 +47,8 @@ public final class KafkaTransportProvider implements TransportProvider {
             opened.add(deadLetters);
             results.checkTopic();
             deadLetters.checkTopic();
-            KafkaEventSource events = new KafkaEventSource(common, config.get(KafkaSettings.QUEUE_NAME),
+            KafkaEventSource events = new KafkaEventSource(KafkaSettings.consumer(config),
+                    config.get(KafkaSettings.QUEUE_NAME),
                     config.get(KafkaSettings.KAFKA_GROUP), KafkaSettings.clientId(config, "events"),
                     config.get(KafkaSettings.KAFKA_AUTO_OFFSET_RESET), maxInFlight, STARTUP_TIMEOUT);
             return new Opened(events, results, deadLetters);

@@ -207,6 +207,53 @@ class KafkaTransportTest {
     }
 
     @Test
+    void aCrashedStaticMemberThatComesBackUnderItsIdGetsItsPartitionAtOnce() throws Exception {
+        String topic = newTopic(1);
+        String group = "static-" + UUID.randomUUID();
+        publish(topic, "{\"n\":1}");
+        // A long session timeout, so only static membership can explain a quick takeover.
+        Map<String, Object> member = Map.of("group.instance.id", "worker-a", "session.timeout.ms", "30000");
+        KafkaEventSource crashed = source(topic, group, 4, member);
+        List<Delivery> first = new ArrayList<>();
+        Await.repeatWhile(first::isEmpty, Duration.ofSeconds(30), () -> first.addAll(crashed.poll(Duration.ofMillis(200))));
+        assertEquals(1, first.size());
+        // The process dies: no commit, no leave-group (a static member that crashes stays in the group).
+        java.lang.reflect.Field f = KafkaEventSource.class.getDeclaredField("consumer");
+        f.setAccessible(true);
+        ((org.apache.kafka.clients.consumer.KafkaConsumer<?, ?>) f.get(crashed)).close(
+                org.apache.kafka.clients.consumer.CloseOptions.groupMembershipOperation(
+                        org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        long restarted = System.nanoTime();
+        try (KafkaEventSource again = source(topic, group, 4, member)) {
+            List<Delivery> redelivered = new ArrayList<>();
+            Await.repeatWhile(redelivered::isEmpty, Duration.ofSeconds(25),
+                    () -> redelivered.addAll(again.poll(Duration.ofMillis(200))));
+            double seconds = (System.nanoTime() - restarted) / 1e9;
+            assertEquals(1, redelivered.size(), "the uncommitted event comes again");
+            assertTrue(seconds < 10, "taken over in " + seconds + " s, not after the 30 s session timeout");
+            System.out.printf("KafkaTransportTest: static member back in %.1f s%n", seconds);
+            again.complete(redelivered.get(0));
+        }
+    }
+
+    @Test
+    void theGroupInstanceIdIsThePodNameInsideKubernetesOnly() {
+        io.vaultml.api.config.Config auto = KafkaSettings.CONFIG.parse(io.vaultml.api.config.ConfigSource.of(Map.of()));
+        assertEquals(java.util.Optional.of("vault-ml-7d9f-abcde"), KafkaSettings.groupInstanceId(auto, Map.of(
+                "KUBERNETES_SERVICE_HOST", "10.0.0.1", "HOSTNAME", "vault-ml-7d9f-abcde")));
+        assertEquals(java.util.Optional.empty(), KafkaSettings.groupInstanceId(auto, Map.of("HOSTNAME", "laptop")),
+                "two workers on one machine share a host name: no static id outside Kubernetes");
+        io.vaultml.api.config.Config none = KafkaSettings.CONFIG.parse(io.vaultml.api.config.ConfigSource.of(Map.of(
+                "KAFKA_GROUP_INSTANCE_ID", "none")));
+        assertEquals(java.util.Optional.empty(), KafkaSettings.groupInstanceId(none, Map.of(
+                "KUBERNETES_SERVICE_HOST", "10.0.0.1", "HOSTNAME", "pod")));
+        io.vaultml.api.config.Config fixed = KafkaSettings.CONFIG.parse(io.vaultml.api.config.ConfigSource.of(Map.of(
+                "KAFKA_GROUP_INSTANCE_ID", "edge-3", "KAFKA_BROKER", "k:9092")));
+        assertEquals(java.util.Optional.of("edge-3"), KafkaSettings.groupInstanceId(fixed, Map.of()));
+        assertEquals("10000", KafkaSettings.consumer(fixed).get("session.timeout.ms"));
+    }
+
+    @Test
     void aCrashBetweenPublishAndCommitRedeliversAndTheKeyDeduplicates() throws Exception {
         String topic = newTopic(1);
         String results = newTopic(1);
