@@ -76,6 +76,11 @@ final class BenchCommand {
         @Option(names = "--soak", paramLabel = "RECORDINGS", defaultValue = "0", description = "process this many "
                 + "recordings and print memory every tenth of the run")
         int soak;
+        @Option(names = "--worker", paramLabel = "COPIES", defaultValue = "0", description = "the main job: the "
+                + "worker itself (LOCAL mode, NUMBER_OF_PREDICTIONS=--frames, its defaults otherwise) over the "
+                + "recordings and over COPIES copies of them; per-recording cost by difference, against the "
+                + "inference floor of the same frames, and the time to ready")
+        int worker;
         @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "recordings, or "
                 + "folders of .mp4 recordings")
         List<Path> inputs;
@@ -114,6 +119,9 @@ final class BenchCommand {
         if (files.isEmpty()) {
             out.println("vault-ml bench: no .mp4 recordings in " + inputs);
             return 2;
+        }
+        if (o.worker > 0) {
+            return mainJob(models.get(0), files, o.worker, frames, out);
         }
         if (soak > 0) {
             return soak(models.get(0), files, soak, fps, seek, out);
@@ -262,6 +270,71 @@ final class BenchCommand {
                     inferencePerRun / media.size(), wall / inferencePerRun);
         }
         return 0;
+    }
+
+    /**
+     * The main job as a user runs it: the worker in LOCAL mode with its defaults and {@code NUMBER_OF_PREDICTIONS},
+     * over the recordings once and over {@code copies} copies of them; the difference of the two runs, divided by
+     * the extra recordings, is the cost of one recording without start-up. The floor is inference alone on the same
+     * frames (decoded beforehand), one at a time, as the worker's CPU default runs them.
+     */
+    private static int mainJob(Path model, List<Path> files, int copies, int frames, PrintStream out)
+            throws IOException {
+        Path work = Files.createTempDirectory("vault-ml-bench-worker");
+        try {
+            // The first run warms the JVM and the runtimes up (and gives the time to ready); the other two differ
+            // only in the number of recordings.
+            long[] first = runWorker(work.resolve("warm-up"), model, files, 1, frames);
+            long[] once = runWorker(work.resolve("once"), model, files, 1, frames);
+            long[] many = runWorker(work.resolve("many"), model, files, copies, frames);
+            double perRecording = (many[1] - once[1]) / 1e6 / ((copies - 1.0) * files.size());
+            FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
+            double floor;
+            try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model))) {
+                List<Frame> decoded = new ArrayList<>();
+                for (Path f : files) {
+                    decoder.decode(Media.of(f.getFileName().toString(), Files.readAllBytes(f)), Sampling.count(frames),
+                            frame -> decoded.add(Annotator.copy(frame)));
+                }
+                decoded.forEach(detector::detect); // warm-up
+                floor = median(5, () -> decoded.forEach(detector::detect)) / files.size();
+            }
+            out.printf(Locale.ROOT, "main job (worker, LOCAL, NUMBER_OF_PREDICTIONS=%d, %s, %d cores): %.1f ms per "
+                            + "recording (%d recordings vs %d), inference floor %.1f ms, ratio %.2f; ready %d ms after "
+                            + "the worker was created (first in this JVM; JVM start not included)%n", frames,
+                    model.getFileName(), Runtime.getRuntime().availableProcessors(), perRecording,
+                    copies * files.size(), files.size(), floor, perRecording / floor, first[0] / 1_000_000);
+            return 0;
+        } finally {
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs the worker once over {@code copies} copies of the recordings: nanoseconds to ready and of the run. */
+    private static long[] runWorker(Path dir, Path model, List<Path> files, int copies, int frames)
+            throws IOException {
+        for (int c = 0; c < copies; c++) {
+            Path in = Files.createDirectories(dir.resolve("in").resolve("copy" + c));
+            for (Path f : files) {
+                Files.copy(f, in.resolve(f.getFileName()));
+            }
+        }
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putAll(java.util.Map.of("WATCH_DIR", dir.resolve("in").toString(), "STATE_DIR",
+                dir.resolve("state").toString(), "RESULTS_FILE", dir.resolve("results.jsonl").toString(),
+                "RUN_ONCE", "true", "METRICS_PORT", "0", "MODEL_PATH", model.toString(),
+                "NUMBER_OF_PREDICTIONS", String.valueOf(frames)));
+        long start = System.nanoTime();
+        try (WorkerApp app = WorkerApp.create(io.vaultml.api.config.ConfigSource.of(env))) {
+            long ready = System.nanoTime();
+            int status = app.run();
+            if (status != 0) {
+                throw new IllegalStateException("the worker exited with " + status);
+            }
+            return new long[] {ready - start, System.nanoTime() - ready};
+        }
     }
 
     /** What FIND_DOMINANT_COLORS costs: the colours of every object detected in the frames, per object. */

@@ -82,4 +82,15 @@ class CliTest {
         assertTrue(err().contains(notOnnx.toString()), err());
         assertFalse(err().contains("at io.vaultml"), "no stack trace: " + err());
     }
+
+    @Test
+    void benchOfTheMainJobPrintsCostFloorRatioAndReadiness(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("recordings"));
+        Files.copy(TestData.require("videos/kerberos/" + LocalModeTest.HIGHWAY), in.resolve(LocalModeTest.HIGHWAY));
+        assertEquals(0, run("bench", "--model", TestData.require("models/yolox_nano.onnx").toString(), "--frames", "2",
+                "--worker", "3", in.toString()), err());
+        assertTrue(out().matches("(?s)main job \\(worker, LOCAL, NUMBER_OF_PREDICTIONS=2, yolox_nano.onnx, \\d+ cores\\): "
+                + "-?[0-9.]+ ms per recording \\(3 recordings vs 1\\), inference floor [0-9.]+ ms, ratio -?[0-9.]+; ready \\d+ ms.*"),
+                out());
+    }
 }
