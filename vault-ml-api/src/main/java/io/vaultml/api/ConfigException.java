@@ -22,6 +22,13 @@ public class ConfigException extends VaultMlException {
         this.problems = List.copyOf(problems);
     }
 
+    /** Throws a ConfigException listing {@code problems} unless there are none (the end of a validation). */
+    public static void throwIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
     /** Every problem found, one line each, in declaration order. */
     public List<String> problems() {
         return problems;

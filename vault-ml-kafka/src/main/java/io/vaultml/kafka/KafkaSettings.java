@@ -73,10 +73,7 @@ public final class KafkaSettings {
 
     /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
     public static void requireComplete(Config c) {
-        List<String> problems = problems(c);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        ConfigException.throwIfAny(problems(c));
     }
 
     /** What QUEUE_SYSTEM=KAFKA lacks or gets wrong, one line each; empty when it is complete. */

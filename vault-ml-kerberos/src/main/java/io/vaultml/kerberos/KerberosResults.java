@@ -151,7 +151,7 @@ public final class KerberosResults {
         ArrayNode properties = data.arrayNode();
         ArrayNode details = data.arrayNode();
         int count;
-        if (result.tracked() || !result.tracks().isEmpty()) {
+        if (result.tracked()) {
             for (Track track : result.tracks()) {
                 if (track.moving()) {
                     properties.add(vocabulary.translate(track.label()));

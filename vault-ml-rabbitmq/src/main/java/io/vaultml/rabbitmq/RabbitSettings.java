@@ -77,10 +77,7 @@ public final class RabbitSettings {
             RABBITMQ_DEAD_LETTER_QUEUE).frozen();
 
     public static void requireComplete(Config c) {
-        List<String> problems = problems(c);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        ConfigException.throwIfAny(problems(c));
     }
 
     /** What QUEUE_SYSTEM=RABBITMQ lacks or gets wrong, one line each; empty when it is complete. */

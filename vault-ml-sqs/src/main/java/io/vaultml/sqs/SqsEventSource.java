@@ -150,7 +150,7 @@ public final class SqsEventSource implements EventSource {
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
                     .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
             lastReady = count == null ? Double.NaN : Double.parseDouble(count);
-        } catch (SdkException | NumberFormatException e) {
+        } catch (RuntimeException e) { // SQS unreachable, or the client closed at shutdown
             lastReady = Double.NaN;
         }
         return lastReady;

@@ -48,10 +48,7 @@ public final class SqsSettings {
             SQS_ACCESS_KEY, SQS_SECRET_KEY, SQS_VISIBILITY_TIMEOUT, SQS_DEAD_LETTER_QUEUE).frozen();
 
     public static void requireComplete(Config c) {
-        List<String> problems = problems(c);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        ConfigException.throwIfAny(problems(c));
     }
 
     /** What QUEUE_SYSTEM=SQS lacks or gets wrong, one line each; empty when it is complete. */

@@ -38,7 +38,7 @@ final class BenchCommand {
 
     /** Parses {@code args} as the {@code bench} command line and runs it; usage errors exit 2. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return Cli.execute(new Options(out), out, err, args);
+        return Main.commandLine(out, err).execute(Cli.prepend("bench", args));
     }
 
     /** The options of {@code bench}. */

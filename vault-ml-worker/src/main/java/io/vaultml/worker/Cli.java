@@ -1,8 +1,6 @@
 package io.vaultml.worker;
 
 import ai.onnxruntime.OrtEnvironment;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,11 +22,12 @@ final class Cli {
     private Cli() {
     }
 
-    /** Runs {@code command} on {@code args}; picocli's usage errors are exit code 2, like configuration errors. */
-    static int execute(Object command, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true)
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+    /** {@code args} of one command, as a whole command line ({@code detect --fps 2 a.mp4}). */
+    static String[] prepend(String command, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
     }
 
     /** {@code vault-ml}: the worker by default, and the other commands. */

@@ -51,7 +51,7 @@ final class DetectCommand {
 
     /** Parses {@code args} as the {@code detect} command line and runs it; usage errors exit 2. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return Cli.execute(new Options(out, err), out, err, args);
+        return Main.commandLine(out, err).execute(Cli.prepend("detect", args));
     }
 
     /** The options of {@code detect}; the environment variables of the worker apply, options override them. */

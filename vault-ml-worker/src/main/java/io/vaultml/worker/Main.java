@@ -4,7 +4,6 @@ import io.vaultml.api.ConfigException;
 import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.Providers;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

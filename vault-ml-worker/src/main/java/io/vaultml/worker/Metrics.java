@@ -62,26 +62,24 @@ final class Metrics implements AnalysisListener {
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Totals of this run, for the summary a finite run ends with. */
-    private final java.util.concurrent.atomic.LongAdder results = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder deadLetters = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder framesTotal = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder detections = new java.util.concurrent.atomic.LongAdder();
-
     void result(int detectionCount) {
         Counter.builder("vaultml.results").description("Results published").register(registry).increment();
-        results.increment();
-        detections.add(detectionCount);
+        Counter.builder("vaultml.detections").description("Detections in published results").register(registry)
+                .increment(detectionCount);
     }
 
-    /** One line: results, dead letters, frames and detections of this run. */
+    /** One line: results, dead letters, frames and detections of this run, read off the counters. */
     String totals() {
-        return results.sum() + " result(s), " + deadLetters.sum() + " dead-lettered, " + framesTotal.sum()
-                + " frame(s) analysed, " + detections.sum() + " detection(s)";
+        return total("vaultml.results") + " result(s), " + total("vaultml.dead.letters") + " dead-lettered, "
+                + total("vaultml.frames.analysed") + " frame(s) analysed, " + total("vaultml.detections")
+                + " detection(s)";
+    }
+
+    private long total(String counter) {
+        return Math.round(registry.find(counter).counters().stream().mapToDouble(Counter::count).sum());
     }
 
     void deadLetter(String stage) {
-        deadLetters.increment();
         Counter.builder("vaultml.dead.letters").tag("stage", stage).description("Events dead-lettered, by stage")
                 .register(registry).increment();
     }
@@ -115,7 +113,6 @@ final class Metrics implements AnalysisListener {
 
     @Override
     public void frames(int n) {
-        framesTotal.add(n);
         Counter.builder("vaultml.frames.analysed").description("Frames run through the detector")
                 .register(registry).increment(n);
     }

@@ -102,6 +102,7 @@ public final class DirectoryEventSource implements EventSource {
             throw new io.vaultml.api.RetriableException("WATCH_DIR " + directory + " cannot be listed: " + e.getMessage());
         }
         List<Delivery> ready = new ArrayList<>();
+        int done = 0; // found and listed in processed.txt
         synchronized (lock) {
             if (closed) {
                 return List.of();
@@ -109,7 +110,11 @@ public final class DirectoryEventSource implements EventSource {
             boolean takeAsIs = runOnce && !initialScanDone;
             for (Path file : files) {
                 String key = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                if (processed.contains(key) || inFlight.containsKey(key)) {
+                if (processed.contains(key)) {
+                    done++;
+                    continue;
+                }
+                if (inFlight.containsKey(key)) {
                     continue;
                 }
                 if (runOnce && initialScanDone && !sizeSeen.containsKey(key)) {
@@ -132,7 +137,7 @@ public final class DirectoryEventSource implements EventSource {
                 ready.add(delivery);
             }
             if (!initialScanDone) {
-                explainSkipped(files.size(), ready.size());
+                explainSkipped(files.size(), done, ready.size());
             }
             initialScanDone = true;
         }
@@ -140,8 +145,7 @@ public final class DirectoryEventSource implements EventSource {
     }
 
     /** Says, once, why recordings in the folder are not processed: a second run otherwise prints nothing at all. */
-    private void explainSkipped(int found, int taken) {
-        int done = (int) processed.stream().filter(k -> Files.exists(directory.resolve(k))).count();
+    private void explainSkipped(int found, int done, int taken) {
         if (found == 0) {
             log.info("No .mp4 recordings in {} yet", directory);
         } else if (done > 0 && taken == 0 && runOnce) {
