@@ -82,6 +82,8 @@ final class Worker {
     private final BooleanSupplier inferenceAlive;
     private final ExecutorService pool;
     private final Semaphore permits;
+    /** Signalled whenever a recording ends, so that the polling loop can hand its slot on at once. */
+    private final Semaphore slotFreed = new Semaphore(0);
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Work> comeBack = new ConcurrentLinkedQueue<>();
     private final Map<Work, Long> processing = new ConcurrentHashMap<>();
@@ -152,9 +154,18 @@ final class Worker {
                     processing.put(next, System.nanoTime());
                     pool.execute(() -> process(next));
                 }
+                boolean waitingForSlot = !pending.isEmpty() && permits.availablePermits() == 0;
                 boolean busy = !pending.isEmpty() || !delayed.isEmpty() || permits.availablePermits() == 0;
+                Duration pollTimeout = busy ? Duration.ofMillis(200) : Duration.ofSeconds(1);
+                if (waitingForSlot) {
+                    // Start the next recording the moment one finishes, not when a poll happens to return (that
+                    // left each slot idle for up to the poll time after every recording); the source is still
+                    // polled after each wait, so a Kafka consumer stays in its group.
+                    awaitFreedSlot(pollTimeout);
+                    pollTimeout = Duration.ZERO;
+                }
                 try {
-                    source.poll(busy ? Duration.ofMillis(200) : Duration.ofSeconds(1)).forEach(d -> pending.add(new Work(d)));
+                    source.poll(pollTimeout).forEach(d -> pending.add(new Work(d)));
                 } catch (RetriableException e) {
                     metrics.retry("source");
                     log.warn("Event source unavailable: {}; retrying in {} s", e.getMessage(),
@@ -228,6 +239,10 @@ final class Worker {
             processing.remove(work);
             metrics.inFlight.decrementAndGet();
             permits.release();
+            slotFreed.release();
+            if (source.exhausted()) {
+                source.wakeup(); // a finite source's last recording ends the run now, not when a poll times out
+            }
         }
     }
 
@@ -365,6 +380,15 @@ final class Worker {
                     + " s)");
         }
         return out;
+    }
+
+    private void awaitFreedSlot(Duration atMost) {
+        try {
+            slotFreed.tryAcquire(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            slotFreed.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(Duration d) {
