@@ -49,6 +49,8 @@ public final class DirectoryEventSource implements EventSource {
     private final FileChannel processedLog;
     private boolean initialScanDone;
     private boolean woken;
+    private boolean givenBack;
+    private long lastScanNanos;
     private boolean closed;
 
     public DirectoryEventSource(Path directory, Path stateDirectory, Duration interval, boolean runOnce) {
@@ -74,9 +76,11 @@ public final class DirectoryEventSource implements EventSource {
 
     @Override
     public List<Delivery> poll(Duration timeout) {
-        List<Delivery> found = scan();
-        if (!found.isEmpty()) {
-            return found;
+        if (scanDue()) {
+            List<Delivery> found = scan();
+            if (!found.isEmpty()) {
+                return found;
+            }
         }
         synchronized (lock) {
             long waitMillis = Math.min(timeout.toMillis(), interval.toMillis());
@@ -90,10 +94,24 @@ public final class DirectoryEventSource implements EventSource {
             }
             woken = false;
         }
-        return scan();
+        return scanDue() ? scan() : List.of();
+    }
+
+    /**
+     * The directory is walked at most once per interval (the worker polls after every recording, and a walk of a
+     * large directory costs milliseconds), sooner only when a recording was given back or at the start.
+     */
+    private boolean scanDue() {
+        synchronized (lock) {
+            return !initialScanDone || givenBack || System.nanoTime() - lastScanNanos >= interval.toNanos();
+        }
     }
 
     private List<Delivery> scan() {
+        synchronized (lock) {
+            lastScanNanos = System.nanoTime();
+            givenBack = false;
+        }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4"))
@@ -199,6 +217,7 @@ public final class DirectoryEventSource implements EventSource {
     public void retryLater(Delivery delivery) {
         synchronized (lock) {
             inFlight.remove(delivery.id());
+            givenBack = true;
         }
     }
 
