@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param seekMode exact frames or nearest keyframes
  * @param hardware NVDEC use
- * @param threads decoder threads, 0 = FFmpeg's choice
+ * @param threads FFmpeg threads for decoding runs of frames, 0 = FFmpeg's choice (one per core and one more);
+ *     keyframe-only decodes use one, as frame threads have nothing to overlap there
  * @param maxDecodeTime a recording whose decoding (not counting the consumer) takes longer is rejected, so corrupt
  *     files cannot hang a worker
  * @param maxPixels frames larger than this (width x height) are rejected, bounding memory per frame
@@ -27,7 +28,7 @@ public record DecoderOptions(SeekMode seekMode, HardwareDecoding hardware, int t
     }
 
     public static DecoderOptions defaults() {
-        return new DecoderOptions(SeekMode.EXACT, HardwareDecoding.NONE, 0, Duration.ofSeconds(120),
+        return new DecoderOptions(SeekMode.AUTO, HardwareDecoding.NONE, 0, Duration.ofSeconds(120),
                 7680L * 4320, 200_000);
     }
 
@@ -37,6 +38,10 @@ public record DecoderOptions(SeekMode seekMode, HardwareDecoding hardware, int t
 
     public DecoderOptions withHardware(HardwareDecoding hw) {
         return new DecoderOptions(seekMode, hw, threads, maxDecodeTime, maxPixels, maxFrames);
+    }
+
+    public DecoderOptions withThreads(int decoderThreads) {
+        return new DecoderOptions(seekMode, hardware, decoderThreads, maxDecodeTime, maxPixels, maxFrames);
     }
 
     public DecoderOptions withMaxDecodeTime(Duration d) {

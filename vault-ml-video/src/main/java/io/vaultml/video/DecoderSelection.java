@@ -35,12 +35,13 @@ final class DecoderSelection {
     }
 
     /**
+     * @param keyframesOnly the decode will send keyframes only, one at a time
      * @param reject makes the recording's error from a reason ("could not be opened by ...")
      */
-    static Opened open(AVCodecParameters par, DecoderOptions options, String recordingKey,
+    static Opened open(AVCodecParameters par, DecoderOptions options, boolean keyframesOnly, String recordingKey,
             Function<String, UnprocessableInputException> reject) {
         if (options.hardware() != HardwareDecoding.NONE) {
-            Opened hw = openHardware(par, options, recordingKey, reject);
+            Opened hw = openHardware(par, options, keyframesOnly, recordingKey, reject);
             if (hw != null) {
                 return hw;
             }
@@ -49,7 +50,7 @@ final class DecoderSelection {
         if (software == null || software.isNull()) {
             throw reject.apply("uses a codec this build cannot decode (codec id " + par.codec_id() + ")");
         }
-        AVCodecContext ctx = newContext(software, par, options, reject);
+        AVCodecContext ctx = newContext(software, par, options, keyframesOnly, reject);
         int ret = avcodec_open2(ctx, software, (AVDictionary) null);
         if (ret < 0) {
             avcodec_free_context(ctx);
@@ -59,8 +60,8 @@ final class DecoderSelection {
         return new Opened(ctx, software.name().getString());
     }
 
-    private static Opened openHardware(AVCodecParameters par, DecoderOptions options, String recordingKey,
-            Function<String, UnprocessableInputException> reject) {
+    private static Opened openHardware(AVCodecParameters par, DecoderOptions options, boolean keyframesOnly,
+            String recordingKey, Function<String, UnprocessableInputException> reject) {
         AVCodec software = avcodec_find_decoder(par.codec_id());
         String name = software == null || software.isNull() ? "" : software.name().getString() + "_cuvid";
         AVCodec hw = name.isEmpty() ? null : avcodec_find_decoder_by_name(name);
@@ -68,7 +69,7 @@ final class DecoderSelection {
         if (hw == null || hw.isNull()) {
             why = "no NVDEC decoder for this codec";
         } else {
-            AVCodecContext ctx = newContext(hw, par, options, reject);
+            AVCodecContext ctx = newContext(hw, par, options, keyframesOnly, reject);
             int ret = avcodec_open2(ctx, hw, (AVDictionary) null);
             if (ret >= 0) {
                 return new Opened(ctx, hw.name().getString());
@@ -87,14 +88,15 @@ final class DecoderSelection {
     }
 
     private static AVCodecContext newContext(AVCodec decoder, AVCodecParameters par, DecoderOptions options,
-            Function<String, UnprocessableInputException> reject) {
+            boolean keyframesOnly, Function<String, UnprocessableInputException> reject) {
         AVCodecContext ctx = avcodec_alloc_context3(decoder);
         if (avcodec_parameters_to_context(ctx, par) < 0) {
             avcodec_free_context(ctx);
             throw reject.apply("has codec parameters FFmpeg rejects");
         }
-        ctx.thread_count(options.threads());
-        if (options.seekMode() == SeekMode.KEYFRAME) {
+        // One keyframe at a time gives frame threads nothing to overlap: they would only add hand-offs.
+        ctx.thread_count(keyframesOnly ? 1 : options.threads());
+        if (keyframesOnly) {
             ctx.skip_frame(AVDISCARD_NONKEY);
         }
         return ctx;

@@ -165,14 +165,14 @@ public final class FfmpegDecoder {
             }
             long durationMicros = format.duration() > 0 ? format.duration()
                     : Math.round((index.pts()[index.pts().length - 1] - index.pts()[0]) * timeBase * 1e6);
-            openDecoder(par);
+            FramePlanner.Plan plan = FramePlanner.plan(index, timeBase, sampling, options.seekMode());
+            openDecoder(par, plan.keyframesOnly());
             VideoInfo info = new VideoInfo(width, height, fps, index.pts().length, durationMicros, decoderName);
-            int[] targets = FramePlanner.targets(index, timeBase, sampling, options.seekMode());
             try {
-                if (options.seekMode() == SeekMode.KEYFRAME) {
-                    decodeKeyframes(index, targets, consumer);
+                if (plan.keyframesOnly()) {
+                    decodeKeyframes(index, plan.targets(), consumer);
                 } else {
-                    decodeTargets(index, targets, consumer);
+                    decodeTargets(index, plan.targets(), consumer);
                 }
             } catch (StopDecoding stop) {
                 // too many errors in a row: the frames delivered so far stand, the problem is reported
@@ -260,8 +260,9 @@ public final class FfmpegDecoder {
             return new PacketIndex(pts, keys);
         }
 
-        void openDecoder(AVCodecParameters par) {
-            DecoderSelection.Opened opened = DecoderSelection.open(par, options, media.key(), this::reject);
+        void openDecoder(AVCodecParameters par, boolean keyframesOnly) {
+            DecoderSelection.Opened opened = DecoderSelection.open(par, options, keyframesOnly, media.key(),
+                    this::reject);
             codec = opened.context();
             decoderName = opened.name();
         }

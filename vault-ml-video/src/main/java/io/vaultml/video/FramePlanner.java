@@ -11,7 +11,10 @@ import java.util.TreeSet;
  *   <li>{@link Sampling.Rate}: the first frame at or after every {@code 1/fps} seconds from the first frame, up to
  *       {@code max} (CLASSIFICATION_FPS, for tracking);</li>
  *   <li>{@link SeekMode#KEYFRAME} snaps each to its nearest keyframe (duplicates merge), so only keyframes are
- *       decoded.</li>
+ *       decoded;</li>
+ *   <li>{@link SeekMode#AUTO} snaps count sampling to keyframes only when no two frames share one (so the
+ *       recording still gives exactly {@code n} frames), and keeps exact frames otherwise and for rate
+ *       sampling.</li>
  * </ul>
  */
 final class FramePlanner {
@@ -19,10 +22,33 @@ final class FramePlanner {
     }
 
     /**
-     * @param timeBase seconds per timestamp unit
-     * @return display-order positions of the frames to analyse, ascending and distinct
+     * The frames to decode and how to reach them.
+     *
+     * @param targets display-order positions of the frames to analyse, ascending and distinct
+     * @param keyframesOnly every target is a keyframe, decoded alone
      */
+    record Plan(int[] targets, boolean keyframesOnly) {
+    }
+
+    /** @param timeBase seconds per timestamp unit */
+    static Plan plan(PacketIndex index, double timeBase, Sampling sampling, SeekMode seekMode) {
+        int[] exact = exactTargets(index, timeBase, sampling);
+        if (seekMode == SeekMode.EXACT || (seekMode == SeekMode.AUTO && !(sampling instanceof Sampling.Count))) {
+            return new Plan(exact, false);
+        }
+        int[] snapped = snapToKeyframes(index, exact);
+        if (seekMode == SeekMode.AUTO && snapped.length < exact.length) {
+            return new Plan(exact, false); // too few keyframes for the frames asked for
+        }
+        return new Plan(snapped, true);
+    }
+
+    /** The positions {@link #plan} chooses. */
     static int[] targets(PacketIndex index, double timeBase, Sampling sampling, SeekMode seekMode) {
+        return plan(index, timeBase, sampling, seekMode).targets();
+    }
+
+    private static int[] exactTargets(PacketIndex index, double timeBase, Sampling sampling) {
         long[] pts = index.pts();
         int total = pts.length;
         TreeSet<Integer> chosen = new TreeSet<>();
@@ -48,13 +74,14 @@ final class FramePlanner {
                 chosen.add(position);
             }
         }
-        if (seekMode == SeekMode.KEYFRAME) {
-            TreeSet<Integer> snapped = new TreeSet<>();
-            for (int target : chosen) {
-                snapped.add(index.nearestKeyPosition(target));
-            }
-            chosen = snapped;
-        }
         return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] snapToKeyframes(PacketIndex index, int[] targets) {
+        TreeSet<Integer> snapped = new TreeSet<>();
+        for (int target : targets) {
+            snapped.add(index.nearestKeyPosition(target));
+        }
+        return snapped.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -25,21 +25,27 @@ public final class VideoConfig {
     public static final ConfigKey<Integer> MAX_NUMBER_OF_PREDICTIONS = ConfigKey.integer("MAX_NUMBER_OF_PREDICTIONS")
             .defaultValue(100).validator(Validators.between(1, 100_000)).group(DECODING)
             .doc("Most frames analysed per recording in rate mode.").build();
-    public static final ConfigKey<String> SEEK_MODE = ConfigKey.string("SEEK_MODE").defaultValue("exact")
-            .validator(Validators.oneOf("exact", "keyframe")).group(DECODING)
-            .doc("exact decodes precisely the chosen frames; keyframe snaps them to the nearest keyframes and "
-                    + "decodes only those (2 to 6 times faster in bench, up to half a GOP off; not for tracking "
-                    + "at rates above one frame per GOP).").build();
+    public static final ConfigKey<String> SEEK_MODE = ConfigKey.string("SEEK_MODE").defaultValue("auto")
+            .validator(Validators.oneOf("auto", "exact", "keyframe")).group(DECODING)
+            .doc("auto: NUMBER_OF_PREDICTIONS takes the keyframe nearest each chosen frame when each has one of its "
+                    + "own (only keyframes are decoded), exact frames otherwise and with CLASSIFICATION_FPS; exact "
+                    + "always decodes precisely the chosen frames; keyframe always snaps to keyframes (up to half a "
+                    + "GOP off, merging frames that share one; not for tracking).").build();
     public static final ConfigKey<String> HW_DECODING = ConfigKey.string("HW_DECODING").defaultValue("none")
             .validator(Validators.oneOf("none", "auto", "cuda")).group(DECODING)
             .doc("NVDEC decoding (h264_cuvid/hevc_cuvid): auto falls back to the CPU with a warning.").build();
+    public static final ConfigKey<Integer> DECODER_THREADS = ConfigKey.integer("DECODER_THREADS").defaultValue(0)
+            .validator(Validators.between(0, 64)).group(DECODING)
+            .doc("FFmpeg threads per recording decoding a run of frames (exact seeking); 0 shares the cores among "
+                    + "the CONCURRENCY recordings (the worker logs its thread budget at startup). Keyframe-only "
+                    + "decodes use one.").build();
     public static final ConfigKey<Duration> MAX_DECODE_TIME = ConfigKey.duration("MAX_DECODE_TIME")
             .defaultValue(Duration.ofSeconds(120)).group(DECODING)
             .doc("A recording that takes longer to decode is rejected to the dead-letter destination.").build();
 
     /** Keys of decoding and frame sampling. */
     public static final ConfigDef CONFIG = new ConfigDef().define(NUMBER_OF_PREDICTIONS, CLASSIFICATION_FPS,
-            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, MAX_DECODE_TIME).frozen();
+            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, DECODER_THREADS, MAX_DECODE_TIME).frozen();
 
     public static Sampling sampling(Config c) {
         return c.find(CLASSIFICATION_FPS).<Sampling>map(fps -> Sampling.rate(fps, c.get(MAX_NUMBER_OF_PREDICTIONS)))
@@ -50,6 +56,7 @@ public final class VideoConfig {
         return DecoderOptions.defaults()
                 .withSeekMode(SeekMode.valueOf(c.get(SEEK_MODE).toUpperCase(Locale.ROOT)))
                 .withHardware(HardwareDecoding.valueOf(c.get(HW_DECODING).toUpperCase(Locale.ROOT)))
-                .withMaxDecodeTime(c.get(MAX_DECODE_TIME));
+                .withMaxDecodeTime(c.get(MAX_DECODE_TIME))
+                .withThreads(c.get(DECODER_THREADS));
     }
 }

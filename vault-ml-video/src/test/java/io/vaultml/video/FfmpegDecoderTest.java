@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class FfmpegDecoderTest {
-    static final FfmpegDecoder DECODER = new FfmpegDecoder(DecoderOptions.defaults());
+    static final FfmpegDecoder DECODER = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.EXACT));
 
     static Media media(String relative) throws IOException {
         Path path = TestData.require(relative);
@@ -114,6 +114,31 @@ class FfmpegDecoderTest {
         assertEquals(5, report.framesDecoded(), "only keyframes are decoded");
         DecodeReport exact = DECODER.decode(media, Sampling.count(5), f -> { });
         assertTrue(exact.framesDecoded() > report.framesDecoded());
+    }
+
+    @Test
+    void theDefaultTakesKeyframesForACountWhereThereAreEnoughAndExactFramesOtherwise() throws IOException {
+        Media media = media("videos/kerberos/1700000400_1-0_office_300-50-250-380_12_0.mp4"); // 200 frames, GOP 20
+        FfmpegDecoder byDefault = new FfmpegDecoder(DecoderOptions.defaults());
+        List<Seen> five = new ArrayList<>();
+        DecodeReport keyframes = byDefault.decode(media, Sampling.count(5), f -> five.add(new Seen(f.index(),
+                f.timestampMicros(), f.width(), f.height(), mean(f))));
+        assertEquals(5, five.size());
+        assertEquals(5, keyframes.framesDecoded(), "10 keyframes for 5 frames: only keyframes are decoded");
+        long[] exactPositions = decode(DECODER, media, Sampling.count(5)).stream().mapToLong(Seen::index).toArray();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, five.get(i).index() % 20, "a keyframe");
+            assertTrue(Math.abs(five.get(i).index() - exactPositions[i]) <= 10, "within half a GOP of frame "
+                    + exactPositions[i] + ": " + five.get(i).index());
+        }
+        List<Seen> all = decode(DECODER, media, Sampling.rate(10, 10_000));
+        for (Seen s : five) {
+            assertEquals(all.get((int) s.index()), s, "the keyframe itself, decoded alone, frame " + s.index());
+        }
+        assertEquals(decode(DECODER, media, Sampling.count(12)), decode(byDefault, media, Sampling.count(12)),
+                "12 frames from 10 keyframes: the exact frames");
+        assertEquals(decode(DECODER, media, Sampling.rate(2, 100)), decode(byDefault, media, Sampling.rate(2, 100)),
+                "rate sampling: the exact frames");
     }
 
     @ParameterizedTest(name = "{0}")

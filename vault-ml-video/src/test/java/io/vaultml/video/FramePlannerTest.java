@@ -1,6 +1,8 @@
 package io.vaultml.video;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,20 @@ class FramePlannerTest {
                 Sampling.count(5), SeekMode.KEYFRAME), "25 -> 0 (a tie goes to the earlier), 75 -> 50, ...");
         assertArrayEquals(new int[] {0, 50}, FramePlanner.targets(recording(100, 50), TIME_BASE, Sampling.rate(4, 100),
                 SeekMode.KEYFRAME), "16 ticks on 2 keyframes");
+    }
+
+    @Test
+    void autoTakesKeyframesForACountOnlyWhenEveryFrameHasOneOfItsOwn() {
+        FramePlanner.Plan spread = FramePlanner.plan(recording(250, 50), TIME_BASE, Sampling.count(5), SeekMode.AUTO);
+        assertTrue(spread.keyframesOnly());
+        assertArrayEquals(new int[] {0, 50, 100, 150, 200}, spread.targets());
+        FramePlanner.Plan crowded = FramePlanner.plan(recording(250, 50), TIME_BASE, Sampling.count(6), SeekMode.AUTO);
+        assertFalse(crowded.keyframesOnly(), "5 keyframes cannot give 6 frames: exact frames instead");
+        assertArrayEquals(FramePlanner.targets(recording(250, 50), TIME_BASE, Sampling.count(6), SeekMode.EXACT),
+                crowded.targets());
+        FramePlanner.Plan rate = FramePlanner.plan(recording(250, 50), TIME_BASE, Sampling.rate(1, 5), SeekMode.AUTO);
+        assertFalse(rate.keyframesOnly(), "rate sampling keeps its steady rate even where keyframes would do");
+        assertArrayEquals(new int[] {0, 25, 50, 75, 100}, rate.targets());
     }
 
     @Test
