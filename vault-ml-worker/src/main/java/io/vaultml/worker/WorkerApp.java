@@ -5,6 +5,7 @@ import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detector;
 import io.vaultml.api.Forwarder;
+import io.vaultml.api.Frame;
 import io.vaultml.api.MediaFetcher;
 import io.vaultml.api.Tracker;
 import io.vaultml.api.Transport;
@@ -29,6 +30,7 @@ import io.vaultml.vision.onnx.ColorFindingDetector;
 import io.vaultml.vision.onnx.VisionConfig;
 import io.vaultml.worker.ops.OpsServer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +77,9 @@ public final class WorkerApp implements AutoCloseable {
                 log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
                         + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
             }
+            long warmUp = System.nanoTime();
+            detector.detect(blankFrame()); // the first inference allocates the runtime's buffers: not on a recording
+            log.info("Detector warmed up in {} ms", (System.nanoTime() - warmUp) / 1_000_000);
             metrics.detector(detector.info());
             metrics.ready(() -> ready);
             SharedDetector inference = SharedDetector.forConcurrency(detector,
@@ -100,8 +105,10 @@ public final class WorkerApp implements AutoCloseable {
                         + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
                         count.frames(), centroid.settings().moveDistance());
             }
+            ThreadBudget threads = ThreadBudget.of(config, Runtime.getRuntime().availableProcessors());
+            log.info("Thread budget on {}", threads.describe());
             RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
-                    .decoder(VideoConfig.decoderOptions(config)).sampling(VideoConfig.sampling(config)).tracker(tracker)
+                    .decoder(VideoConfig.decoderOptions(config).withThreads(threads.decoderThreads())).sampling(VideoConfig.sampling(config)).tracker(tracker)
                     .listener(metrics).timeout(config.get(WorkerSettings.RECORDING_TIMEOUT)).build();
             ResultFormat format = ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT));
             String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
@@ -123,6 +130,12 @@ public final class WorkerApp implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static Frame blankFrame() {
+        int width = 640;
+        int height = 360;
+        return new Frame(0, 0, width, height, ByteBuffer.allocateDirect(width * height * 3));
     }
 
     /** Every key the worker and the discovered transport and detector providers declare. */
