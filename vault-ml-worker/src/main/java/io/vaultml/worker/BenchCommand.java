@@ -78,7 +78,7 @@ final class BenchCommand {
         int soak;
         @Option(names = "--worker", paramLabel = "COPIES", defaultValue = "0", description = "the main job: the "
                 + "worker itself (LOCAL mode, NUMBER_OF_PREDICTIONS=--frames, its defaults otherwise) over the "
-                + "recordings and over COPIES copies of them; per-recording cost by difference, against the "
+                + "recordings and over COPIES copies of them; per-recording cost by difference (median of --repeat rounds), against the "
                 + "inference floor of the same frames, and the time to ready")
         int worker;
         @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "recordings, or "
@@ -121,7 +121,7 @@ final class BenchCommand {
             return 2;
         }
         if (o.worker > 0) {
-            return mainJob(models.get(0), files, o.worker, frames, out);
+            return mainJob(models.get(0), files, o.worker, frames, o.repeat, out);
         }
         if (soak > 0) {
             return soak(models.get(0), files, soak, fps, seek, out);
@@ -278,16 +278,21 @@ final class BenchCommand {
      * the extra recordings, is the cost of one recording without start-up. The floor is inference alone on the same
      * frames (decoded beforehand), one at a time, as the worker's CPU default runs them.
      */
-    private static int mainJob(Path model, List<Path> files, int copies, int frames, PrintStream out)
+    private static int mainJob(Path model, List<Path> files, int copies, int frames, int rounds, PrintStream out)
             throws IOException {
         Path work = Files.createTempDirectory("vault-ml-bench-worker");
         try {
-            // The first run warms the JVM and the runtimes up (and gives the time to ready); the other two differ
-            // only in the number of recordings.
+            // The first run warms the JVM and the runtimes up (and gives the time to ready). Then rounds of two
+            // runs that differ only in the number of recordings; the median difference is robust to a round that
+            // another process on the machine slowed down.
             long[] first = runWorker(work.resolve("warm-up"), model, files, 1, frames);
-            long[] once = runWorker(work.resolve("once"), model, files, 1, frames);
-            long[] many = runWorker(work.resolve("many"), model, files, copies, frames);
-            double perRecording = (many[1] - once[1]) / 1e6 / ((copies - 1.0) * files.size());
+            double[] perRecordingRuns = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long[] once = runWorker(work.resolve("once" + r), model, files, 1, frames);
+                long[] many = runWorker(work.resolve("many" + r), model, files, copies, frames);
+                perRecordingRuns[r] = (many[1] - once[1]) / 1e6 / ((copies - 1.0) * files.size());
+            }
+            double perRecording = medianOf(perRecordingRuns);
             FfmpegDecoder decoder = new FfmpegDecoder(DecoderOptions.defaults());
             double floor;
             try (OnnxYoloDetector detector = OnnxYoloDetector.open(YoloOptions.of(model))) {
@@ -300,10 +305,12 @@ final class BenchCommand {
                 floor = median(5, () -> decoded.forEach(detector::detect)) / files.size();
             }
             out.printf(Locale.ROOT, "main job (worker, LOCAL, NUMBER_OF_PREDICTIONS=%d, %s, %d cores): %.1f ms per "
-                            + "recording (%d recordings vs %d), inference floor %.1f ms, ratio %.2f; ready %d ms after "
-                            + "the worker was created (first in this JVM; JVM start not included)%n", frames,
-                    model.getFileName(), Runtime.getRuntime().availableProcessors(), perRecording,
-                    copies * files.size(), files.size(), floor, perRecording / floor, first[0] / 1_000_000);
+                            + "recording (median of %d rounds of %d recordings vs %d: %s), inference floor %.1f ms, "
+                            + "ratio %.2f; ready %d ms after the worker was created (first in this JVM; JVM start not "
+                            + "included)%n", frames, model.getFileName(), Runtime.getRuntime().availableProcessors(),
+                    perRecording, rounds, copies * files.size(), files.size(), java.util.Arrays.stream(
+                            perRecordingRuns).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), floor,
+                    perRecording / floor, first[0] / 1_000_000);
             return 0;
         } finally {
             try (Stream<Path> walk = Files.walk(work)) {
