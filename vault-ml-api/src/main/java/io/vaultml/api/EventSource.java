@@ -42,6 +42,16 @@ public interface EventSource extends AutoCloseable {
     void wakeup();
 
     /**
+     * The worker is about to process (or retry) the delivery; called on the polling thread. {@code false} means the
+     * delivery is no longer this consumer's (Kafka: its partition moved to another member in a rebalance, which
+     * delivers it again): the worker drops it without an outcome, so the two members do not both publish it.
+     * Sources whose deliveries cannot be taken away keep the default, {@code true}.
+     */
+    default boolean begin(Delivery delivery) {
+        return true;
+    }
+
+    /**
      * Whether a finite source (a directory processed once, a replay) has delivered everything it will ever deliver
      * and every delivery was completed; the worker then stops. Brokers never are.
      */

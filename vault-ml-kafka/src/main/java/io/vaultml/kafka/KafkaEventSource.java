@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * The consumer is used only by the polling thread: completions and retries from worker threads are queued and
  * applied at the next {@link #poll}. While {@code maxInFlight} records are unsettled, every assigned partition is
  * paused, so polling continues (heartbeats, {@code max.poll.interval.ms}) however long a recording takes, without
- * fetching more. {@link #retryLater} seeks the partition back to the record. Revoked partitions commit what is
- * settled and forget the rest (their new owner redelivers it); lost partitions commit nothing. The assignor is
- * cooperative-sticky, so a rebalance does not stop the other partitions.
+ * fetching more. {@link #retryLater} seeks the partition back to the record. The assignor is cooperative-sticky, so
+ * a rebalance moves only the partitions that change owner and does not stop the others. A revoked partition's
+ * recordings that are being processed get up to {@code revocationGrace} to finish before its offsets are committed
+ * and it is handed over (otherwise both members would publish them); its records not yet begun are forgotten
+ * ({@link #begin} refuses them) and its new owner delivers them. Lost partitions commit nothing.
  */
 public final class KafkaEventSource implements EventSource {
     private static final Logger log = LoggerFactory.getLogger(KafkaEventSource.class);
@@ -58,6 +60,9 @@ public final class KafkaEventSource implements EventSource {
     private final Map<TopicPartition, TreeMap<Long, Boolean>> unsettled = new HashMap<>();
     private final Map<String, Tracked> inFlight = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
+    /** Deliveries the worker has begun and not yet completed or given back. */
+    private final java.util.Set<String> running = new java.util.HashSet<>();
+    private final Duration revocationGrace;
     /** Records given back: unsettled, and to be delivered again when fetched again. */
     private final java.util.Set<Tracked> released = new java.util.HashSet<>();
     private volatile boolean closed;
@@ -69,6 +74,16 @@ public final class KafkaEventSource implements EventSource {
      */
     public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
             String autoOffsetReset, int maxInFlight, Duration startupTimeout) {
+        this(common, topic, group, clientId, autoOffsetReset, maxInFlight, startupTimeout, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param revocationGrace how long a rebalance waits for the recordings of revoked partitions that are being
+     *     processed; past it they are handed over anyway (and may be published by both members)
+     */
+    public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
+            String autoOffsetReset, int maxInFlight, Duration startupTimeout, Duration revocationGrace) {
+        this.revocationGrace = revocationGrace;
         this.topic = topic;
         this.group = group;
         this.maxInFlight = maxInFlight;
@@ -142,23 +157,8 @@ public final class KafkaEventSource implements EventSource {
 
     /** Applies queued completions and retries, commits what is settled, pauses or resumes. Poll thread only. */
     private void settle() {
-        Delivery d;
-        while ((d = completions.poll()) != null) {
-            Tracked t = inFlight.remove(d.id());
-            if (t != null) {
-                TreeMap<Long, Boolean> offsets = unsettled.get(t.partition());
-                if (offsets != null && offsets.containsKey(t.offset())) {
-                    offsets.put(t.offset(), true);
-                }
-                attempts.remove(d.id());
-            }
-        }
-        while ((d = retries.poll()) != null) {
-            Tracked t = inFlight.remove(d.id());
-            if (t != null && consumer.assignment().contains(t.partition())) {
-                rewind(t.partition(), t.offset());
-            }
-        }
+        settleCompletionsOnly();
+        applyRetries(List.of());
         commit(unsettled.keySet());
         updatePause();
     }
@@ -233,8 +233,8 @@ public final class KafkaEventSource implements EventSource {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Commit what is settled; in-flight work of revoked partitions is not committed (its new owner gets it).
-            settleCompletionsOnly();
+            // Let what is being processed finish and commit it; what was not begun is its new owner's.
+            awaitRunning(partitions);
             commit(partitions);
             forget(partitions);
             log.info("Kafka partitions revoked: {}", partitions);
@@ -257,11 +257,67 @@ public final class KafkaEventSource implements EventSource {
     private void settleCompletionsOnly() {
         Delivery d;
         while ((d = completions.poll()) != null) {
+            running.remove(d.id());
             Tracked t = inFlight.remove(d.id());
-            if (t != null && unsettled.containsKey(t.partition())) {
-                unsettled.get(t.partition()).computeIfPresent(t.offset(), (k, v) -> true);
+            if (t != null) {
+                attempts.remove(d.id());
+                TreeMap<Long, Boolean> offsets = unsettled.get(t.partition());
+                if (offsets != null) {
+                    offsets.computeIfPresent(t.offset(), (k, v) -> true);
+                }
             }
         }
+    }
+
+    /** Given-back records are fetched again, except those of partitions being revoked (their new owner's now). */
+    private void applyRetries(Collection<TopicPartition> leaving) {
+        Delivery d;
+        while ((d = retries.poll()) != null) {
+            running.remove(d.id());
+            Tracked t = inFlight.remove(d.id());
+            if (t != null && !leaving.contains(t.partition()) && consumer.assignment().contains(t.partition())) {
+                rewind(t.partition(), t.offset());
+            }
+        }
+    }
+
+    /**
+     * Waits until no begun recording of the partitions is still being processed (their completions commit with
+     * the partitions), at most the grace. Runs inside the rebalance, on the polling thread, while the worker's
+     * threads go on and complete them.
+     */
+    private void awaitRunning(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + revocationGrace.toNanos();
+        while (!closed) { // at close the worker has drained already: what still runs is given up on
+            settleCompletionsOnly();
+            applyRetries(partitions);
+            long left = running.stream().map(inFlight::get)
+                    .filter(t -> t != null && partitions.contains(t.partition())).count();
+            if (left == 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                log.warn("{} recording(s) of revoked partitions {} still being processed after {} s: handed over "
+                        + "anyway, so their results may be published twice", left, partitions,
+                        revocationGrace.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean begin(Delivery delivery) {
+        if (!inFlight.containsKey(delivery.id())) {
+            return false; // its partition was revoked and forgotten
+        }
+        running.add(delivery.id());
+        return true;
     }
 
     private void forget(Collection<TopicPartition> partitions) {
@@ -269,8 +325,11 @@ public final class KafkaEventSource implements EventSource {
             unsettled.remove(tp);
         }
         released.removeIf(t -> partitions.contains(t.partition()));
-        for (Iterator<Tracked> it = inFlight.values().iterator(); it.hasNext(); ) {
-            if (partitions.contains(it.next().partition())) {
+        for (Iterator<Map.Entry<String, Tracked>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Tracked> e = it.next();
+            if (partitions.contains(e.getValue().partition())) {
+                running.remove(e.getKey());
+                attempts.remove(e.getKey());
                 it.remove();
             }
         }

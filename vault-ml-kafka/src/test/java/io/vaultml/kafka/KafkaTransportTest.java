@@ -207,6 +207,75 @@ class KafkaTransportTest {
     }
 
     @Test
+    void aRevokedPartitionMovesOnlyAfterItsRunningRecordsFinishAndItsUnbegunRecordsGoToTheNewOwner() throws Exception {
+        String topic = newTopic(2);
+        String group = "handover-" + UUID.randomUUID();
+        Set<String> all = new TreeSet<>();
+        for (int i = 0; i < 8; i++) {
+            all.add("{\"n\":" + i + "}");
+            producer.send(new ProducerRecord<>(topic, i % 2, null, ("{\"n\":" + i + "}")
+                    .getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Set<String> completedByA = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> deliveredToB = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean stopB = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledExecutorService worker = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        Thread b = new Thread(() -> {
+            try (KafkaEventSource source = source(topic, group, 8, Map.of())) {
+                while (!stopB.get()) {
+                    for (Delivery d : source.poll(Duration.ofMillis(100))) {
+                        deliveredToB.add(body(d));
+                        source.complete(d);
+                    }
+                }
+            }
+        });
+        try (KafkaEventSource a = source(topic, group, 8, Map.of())) {
+            List<Delivery> held = pollFor(a, 8, Duration.ofSeconds(30));
+            // A is processing the first record of each partition; the other six wait for a slot.
+            List<Delivery> running = new ArrayList<>();
+            for (String partition : List.of("0", "1")) {
+                Delivery first = held.stream().filter(d -> d.attributes().get("partition").equals(partition))
+                        .findFirst().orElseThrow();
+                assertTrue(a.begin(first));
+                running.add(first);
+            }
+            held.removeAll(running);
+            b.start(); // B joins the group: one partition moves to it
+            worker.schedule(() -> running.forEach(d -> {
+                completedByA.add(body(d));
+                a.complete(d);
+            }), 4, java.util.concurrent.TimeUnit.SECONDS); // well after B has joined and the rebalance began
+            Await.repeatWhile(() -> deliveredToB.size() < 3, Duration.ofSeconds(60), () -> a.poll(Duration.ofMillis(100)));
+            for (Delivery d : held) {
+                if (a.begin(d)) { // false for the moved partition's records: B has them now
+                    completedByA.add(body(d));
+                    a.complete(d);
+                }
+            }
+            Await.repeatWhile(() -> completedByA.size() + deliveredToB.size() < 8, Duration.ofSeconds(30),
+                    () -> a.poll(Duration.ofMillis(100)));
+            a.poll(Duration.ofMillis(500));
+        } finally {
+            stopB.set(true);
+            b.join(30_000);
+            worker.shutdownNow();
+        }
+        Set<String> twice = new TreeSet<>(completedByA);
+        twice.retainAll(deliveredToB);
+        assertEquals(Set.of(), twice, "processed by both: the running record's partition moved before it finished");
+        Set<String> union = new TreeSet<>(completedByA);
+        union.addAll(deliveredToB);
+        assertEquals(all, union);
+        assertEquals(3, deliveredToB.size(), "the moved partition's three records A had not begun: " + deliveredToB);
+    }
+
+    private static String body(Delivery d) {
+        return new String(d.payload(), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aCrashedStaticMemberThatComesBackUnderItsIdGetsItsPartitionAtOnce() throws Exception {
         String topic = newTopic(1);
         String group = "static-" + UUID.randomUUID();

@@ -150,6 +150,12 @@ final class Worker {
                 }
                 while (!pending.isEmpty() && pausedUntil.get() - System.nanoTime() <= 0 && permits.tryAcquire()) {
                     Work next = pending.poll();
+                    if (!source.begin(next.delivery)) {
+                        permits.release();
+                        log.info("Delivery {} is no longer this worker's (its partition moved in a rebalance): "
+                                + "left to its new owner", next.delivery.id());
+                        continue;
+                    }
                     metrics.inFlight.incrementAndGet();
                     processing.put(next, System.nanoTime());
                     pool.execute(() -> process(next));
