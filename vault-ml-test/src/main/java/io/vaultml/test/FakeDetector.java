@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A deterministic detector for tests and smoke runs without a model: it reports one object, labelled
  * {@code label}, covering every pixel brighter than {@code threshold} in any channel, with confidence 0.99; a
- * frame without bright pixels has no detections. Counts its calls and refuses work after {@link #close()}.
+ * frame without bright pixels has no detections. Each frame takes at least {@code delay} (a fixed-latency model).
+ * Counts its calls and refuses work after {@link #close()}.
  */
 public final class FakeDetector implements Detector {
     private final String label;
     private final int threshold;
+    private final java.time.Duration delay;
     private final AtomicInteger frames = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -26,8 +28,13 @@ public final class FakeDetector implements Detector {
     }
 
     public FakeDetector(String label, int threshold) {
+        this(label, threshold, java.time.Duration.ZERO);
+    }
+
+    public FakeDetector(String label, int threshold, java.time.Duration delay) {
         this.label = label;
         this.threshold = threshold;
+        this.delay = delay;
     }
 
     @Override
@@ -41,6 +48,14 @@ public final class FakeDetector implements Detector {
             throw new IllegalStateException("detector is closed");
         }
         frames.incrementAndGet();
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         ByteBuffer px = frame.pixels();
         int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
         for (int y = 0; y < frame.height(); y++) {

@@ -15,6 +15,10 @@ public final class FakeDetectorProvider implements DetectorProvider {
     public static final ConfigKey<String> LABEL = ConfigKey.string("FAKE_DETECTOR_LABEL").defaultValue("object")
             .validator(Validators.nonBlank()).doc("Label the fake detector gives bright regions.")
             .group("Fake detector (tests)").build();
+    public static final ConfigKey<java.time.Duration> DELAY = ConfigKey.duration("FAKE_DETECTOR_DELAY")
+            .defaultValue(java.time.Duration.ZERO).doc("Time each frame takes, standing in for a model of fixed "
+                    + "latency (a GPU), so that a test's throughput is not bound by the CPU.")
+            .group("Fake detector (tests)").build();
 
     @Override
     public String name() {
@@ -28,11 +32,11 @@ public final class FakeDetectorProvider implements DetectorProvider {
 
     @Override
     public ConfigDef configDef() {
-        return new ConfigDef().define(LABEL);
+        return new ConfigDef().define(LABEL, DELAY);
     }
 
     @Override
     public Detector create(Config config) {
-        return new FakeDetector(config.get(LABEL), 200);
+        return new FakeDetector(config.get(LABEL), 200, config.get(DELAY));
     }
 }

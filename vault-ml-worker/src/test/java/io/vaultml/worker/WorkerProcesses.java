@@ -1,10 +1,12 @@
 package io.vaultml.worker;
 
+import io.vaultml.test.FakeDetectorProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,9 +27,30 @@ final class WorkerProcesses {
     }
 
     static Process start(Map<String, String> env, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", WorkerProcessIT.JAR.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        return start(List.of("-jar", WorkerProcessIT.JAR.toString()), env, log);
+    }
+
+    /**
+     * The worker jar with the test kit on its class path, so that its providers ({@code DETECTOR=fake},
+     * {@code QUEUE_SYSTEM=memory}) can be selected as a user's plugins would be.
+     */
+    static Process startWithTestKit(Map<String, String> env, Path log) throws IOException {
+        String testKit;
+        try {
+            testKit = Path.of(FakeDetectorProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        return start(List.of("-cp", WorkerProcessIT.JAR + java.io.File.pathSeparator + testKit,
+                Main.class.getName()), env, log);
+    }
+
+    private static Process start(List<String> arguments, Map<String, String> env, Path log) throws IOException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(arguments);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return pb.start();
     }
