@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,5 +93,20 @@ class CliTest {
         assertTrue(out().matches("(?s)main job \\(worker, LOCAL, NUMBER_OF_PREDICTIONS=2, yolox_nano.onnx, \\d+ cores\\): "
                 + "-?[0-9.]+ ms per recording \\(median of 2 rounds of 3 recordings vs 1: \\[-?[0-9.]+, -?[0-9.]+\\]\\), inference floor [0-9.]+ ms, ratio -?[0-9.]+; ready \\d+ ms.*"),
                 out());
+    }
+
+    @Test
+    void theGpuTableHasARowPerBatchAndDecoderAndMeasuresWhatRunsHere(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("recordings"));
+        Files.copy(TestData.require("videos/kerberos/" + LocalModeTest.HIGHWAY), in.resolve(LocalModeTest.HIGHWAY));
+        assertEquals(0, run("bench", "--model", TestData.require("models/yolox_nano.onnx").toString(), "--gpu-table",
+                "--pipeline", "1", "--frames", "2", "--repeat", "1", in.toString()), err());
+        assertTrue(out().contains("| batch | NVDEC | inference only, frames/s | end to end, frames/s | decoders |"), out());
+        assertTrue(out().matches("(?s).*\\| 1 \\| off \\| \\d+ \\| \\d+ \\| h264 \\|.*"), out());
+        for (String batch : List.of("1", "8", "32")) {
+            for (String nvdec : List.of("off", "on")) {
+                assertTrue(out().contains("| " + batch + " | " + nvdec + " | "), batch + "/" + nvdec + ": " + out());
+            }
+        }
     }
 }
