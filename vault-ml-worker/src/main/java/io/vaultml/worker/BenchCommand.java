@@ -69,7 +69,7 @@ final class BenchCommand {
         @Option(names = "--batch", paramLabel = "B", defaultValue = "0", description = "inference batch size for "
                 + "dynamic-batch models (0: the detector's default)")
         int batch;
-        @Option(names = "--seek", paramLabel = "MODE", defaultValue = "exact", description = "exact or keyframe")
+        @Option(names = "--seek", paramLabel = "MODE", defaultValue = "exact", description = "exact, keyframe or auto")
         SeekMode seek;
         @Option(names = "--colors", description = "also measure dominant colours per object")
         boolean colors;
