@@ -121,7 +121,7 @@ class KafkaFailoverIT {
         }
     }
 
-    private static Set<String> keysOf(List<ConsumerRecord<byte[], byte[]>> records) {
+    static Set<String> keysOf(List<ConsumerRecord<byte[], byte[]>> records) {
         Set<String> out = new TreeSet<>();
         records.forEach(r -> out.add(new String(r.key(), StandardCharsets.UTF_8)));
         return out;

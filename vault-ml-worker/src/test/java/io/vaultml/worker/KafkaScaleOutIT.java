@@ -93,7 +93,7 @@ class KafkaScaleOutIT {
             Await.repeatWhile(() -> results.size() < keys.size() && running.stream().allMatch(Process::isAlive),
                     Duration.ofSeconds(180), () -> reader.poll(Duration.ofMillis(50)).forEach(results::add));
             double seconds = (System.nanoTime() - sent) / 1e9;
-            assertEquals(keys, keysOf(results), () -> WorkerProcesses.logs(dir));
+            assertEquals(keys, KafkaFailoverIT.keysOf(results), () -> WorkerProcesses.logs(dir));
             return keys.size() / seconds;
         } finally {
             stop(running);
@@ -120,13 +120,13 @@ class KafkaScaleOutIT {
             first.destroy(); // SIGTERM: finish what is in flight, commit, leave the group
             assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first worker did not stop on SIGTERM");
             assertEquals(0, first.exitValue(), () -> WorkerProcesses.logs(dir));
-            Await.repeatWhile(() -> keysOf(results).size() < keys.size() && second.isAlive(), Duration.ofSeconds(180),
+            Await.repeatWhile(() -> KafkaFailoverIT.keysOf(results).size() < keys.size() && second.isAlive(), Duration.ofSeconds(180),
                     () -> reader.poll(Duration.ofMillis(100)).forEach(results::add));
             // A duplicate would come from a record both workers processed; give a late one time to show up.
             long quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             Await.repeatWhile(() -> System.nanoTime() < quietUntil, Duration.ofSeconds(10),
                     () -> reader.poll(Duration.ofMillis(100)).forEach(results::add));
-            assertEquals(keys, keysOf(results), () -> "lost while workers joined and left\n" + WorkerProcesses.logs(dir));
+            assertEquals(keys, KafkaFailoverIT.keysOf(results), () -> "lost while workers joined and left\n" + WorkerProcesses.logs(dir));
             List<String> all = results.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).sorted().toList();
             assertEquals(keys.size(), all.size(), () -> "published twice: " + duplicates(all) + "\n"
                     + WorkerProcesses.logs(dir));
@@ -195,12 +195,6 @@ class KafkaScaleOutIT {
                 p.destroyForcibly();
             }
         }
-    }
-
-    private static Set<String> keysOf(List<ConsumerRecord<byte[], byte[]>> records) {
-        Set<String> out = new TreeSet<>();
-        records.forEach(r -> out.add(new String(r.key(), StandardCharsets.UTF_8)));
-        return out;
     }
 
     private static List<String> duplicates(List<String> sorted) {
