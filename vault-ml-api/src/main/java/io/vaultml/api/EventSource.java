@@ -13,8 +13,9 @@ import java.util.List;
  * source keeps it alive on its own (Kafka: keeps polling with the partition paused so the group does not
  * rebalance; SQS: extends the visibility timeout), however long processing takes.
  *
- * <p><b>Threads.</b> {@link #poll} and {@link #close} are called by one polling thread. {@link #complete},
- * {@link #retryLater} and {@link #wakeup} may be called from any thread and must not block for long;
+ * <p><b>Threads.</b> {@link #poll}, {@link #begin} and {@link #close} are called by one polling thread.
+ * {@link #complete}, {@link #retryLater}, {@link #wakeup} and {@link #exhausted} may be called from any thread and
+ * must not block for long;
  * implementations may defer the actual commit to the polling thread (the Kafka consumer is single-threaded).
  *
  * <p><b>Failures.</b> A broker that cannot be reached is a {@link RetriableException} from {@link #poll};
