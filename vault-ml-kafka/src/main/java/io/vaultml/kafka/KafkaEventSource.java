@@ -63,6 +63,7 @@ public final class KafkaEventSource implements EventSource {
     /** Deliveries the worker has begun and not yet completed or given back. */
     private final java.util.Set<String> running = new java.util.HashSet<>();
     private final Duration revocationGrace;
+    private final String instanceId;
     /** Records given back: unsettled, and to be delivered again when fetched again. */
     private final java.util.Set<Tracked> released = new java.util.HashSet<>();
     private volatile boolean closed;
@@ -84,6 +85,7 @@ public final class KafkaEventSource implements EventSource {
     public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
             String autoOffsetReset, int maxInFlight, Duration startupTimeout, Duration revocationGrace) {
         this.revocationGrace = revocationGrace;
+        this.instanceId = String.valueOf(common.getOrDefault("group.instance.id", "none"));
         this.topic = topic;
         this.group = group;
         this.maxInFlight = maxInFlight;
@@ -130,6 +132,10 @@ public final class KafkaEventSource implements EventSource {
             return List.of();
         } catch (AuthenticationException | AuthorizationException e) {
             throw new ConfigException("Kafka refused the consumer: " + e.getMessage());
+        } catch (org.apache.kafka.common.errors.FencedInstanceIdException e) {
+            // Final for this consumer: retrying would log the same error forever while doing nothing.
+            throw new ConfigException("Kafka group " + group + " fenced this worker: another consumer joined with the "
+                    + "same group instance id '" + instanceId + "' (KAFKA_GROUP_INSTANCE_ID must differ per worker)");
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
             return List.of();

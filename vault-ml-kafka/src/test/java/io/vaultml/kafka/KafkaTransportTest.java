@@ -276,6 +276,26 @@ class KafkaTransportTest {
     }
 
     @Test
+    void aWorkerFencedByAnotherWithItsInstanceIdStopsWithAClearErrorInsteadOfRetryingForever() throws Exception {
+        String topic = newTopic(1);
+        String group = "fenced-" + UUID.randomUUID();
+        publish(topic, "{\"n\":1}");
+        Map<String, Object> sameId = Map.of("group.instance.id", "worker-x");
+        try (KafkaEventSource first = source(topic, group, 4, sameId)) {
+            List<Delivery> got = pollFor(first, 1, Duration.ofSeconds(30));
+            assertEquals(1, got.size());
+            try (KafkaEventSource second = source(topic, group, 4, sameId)) {
+                List<Delivery> taken = pollFor(second, 1, Duration.ofSeconds(30));
+                assertEquals(1, taken.size(), "the newer member with the id takes over");
+                ConfigException fenced = assertThrows(ConfigException.class, () -> Await.repeatWhile(() -> true,
+                        Duration.ofSeconds(30), () -> first.poll(Duration.ofMillis(200))));
+                assertTrue(fenced.getMessage().contains("'worker-x'") && fenced.getMessage().contains(group),
+                        fenced.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aCrashedStaticMemberThatComesBackUnderItsIdGetsItsPartitionAtOnce() throws Exception {
         String topic = newTopic(1);
         String group = "static-" + UUID.randomUUID();

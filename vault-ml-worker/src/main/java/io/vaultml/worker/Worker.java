@@ -178,6 +178,11 @@ final class Worker {
                             retries.first().toSeconds());
                     sleep(retries.first());
                     continue;
+                } catch (ConfigException e) {
+                    // The broker revealed a configuration error (refused credentials, a fenced instance id): no
+                    // event can succeed, so stop instead of retrying forever.
+                    fatal.compareAndSet(null, e);
+                    break;
                 }
                 if (pending.isEmpty() && delayed.isEmpty() && comeBack.isEmpty()
                         && permits.availablePermits() == concurrency && source.exhausted()) {

@@ -396,6 +396,49 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aConfigurationErrorTheSourceMeetsAtRunTimeStopsTheWorkerWithStatus1() throws Exception {
+        io.vaultml.api.EventSource fenced = new io.vaultml.api.EventSource() {
+            @Override
+            public List<io.vaultml.api.Delivery> poll(Duration timeout) {
+                throw new io.vaultml.api.ConfigException("Kafka group g fenced this worker: another consumer joined "
+                        + "with the same group instance id 'w'");
+            }
+
+            @Override
+            public void complete(io.vaultml.api.Delivery delivery) {
+            }
+
+            @Override
+            public void retryLater(io.vaultml.api.Delivery delivery) {
+            }
+
+            @Override
+            public void wakeup() {
+            }
+
+            @Override
+            public String describe() {
+                return "a fenced consumer";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Metrics metrics = new Metrics();
+        try (SharedDetector inference = SharedDetector.forConcurrency(new FakeDetector(), 1, metrics::inferenceBatch)) {
+            RecordingForwarder out = new RecordingForwarder();
+            Pipeline pipeline = new Pipeline(RecordingAnalyzer.builder(inference).fetcher(new ScriptedFetcher(
+                    (k, n) -> good(k))).sampling(Sampling.count(2)).listener(metrics).build(), List.of(out), out,
+                    ResultFormat.LEGACY, false, 10, metrics);
+            Worker worker = new Worker(fenced, pipeline, metrics, 1, Duration.ofSeconds(5), Duration.ofMillis(50));
+            assertEquals(1, CompletableFuture.supplyAsync(worker::run).get(30, TimeUnit.SECONDS),
+                    "a fatal stop, not a retry every few seconds forever");
+            assertEquals(List.of("fatal error: ConfigException"), worker.problems());
+        }
+    }
+
+    @Test
     void aDeadInferenceThreadIsFatalAndVisible() throws Exception {
         try (Harness h = new Harness(new ScriptedFetcher((k, n) -> good(k)), new DyingDetector(), List.of(), null,
                 new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofSeconds(30),
