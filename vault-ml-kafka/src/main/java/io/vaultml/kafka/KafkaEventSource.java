@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * paused, so polling continues (heartbeats, {@code max.poll.interval.ms}) however long a recording takes, without
  * fetching more. {@link #retryLater} seeks the partition back to the record. The assignor is cooperative-sticky, so
  * a rebalance moves only the partitions that change owner and does not stop the others. A revoked partition's
- * recordings that are being processed get up to {@code revocationGrace} to finish before its offsets are committed
+ * recordings that are being processed get up to 30 s to finish before its offsets are committed
  * and it is handed over (otherwise both members would publish them); its records not yet begun are forgotten
  * ({@link #begin} refuses them) and its new owner delivers them. Lost partitions commit nothing.
  */
@@ -62,7 +62,11 @@ public final class KafkaEventSource implements EventSource {
     private final Map<String, Integer> attempts = new HashMap<>();
     /** Deliveries the worker has begun and not yet completed or given back. */
     private final java.util.Set<String> running = new java.util.HashSet<>();
-    private final Duration revocationGrace;
+    /**
+     * How long a rebalance waits for the recordings of revoked partitions that are being processed; past it they are
+     * handed over anyway (and may be published by both members).
+     */
+    private static final Duration REVOCATION_GRACE = Duration.ofSeconds(30);
     private final String instanceId;
     /** Records given back: unsettled, and to be delivered again when fetched again. */
     private final java.util.Set<Tracked> released = new java.util.HashSet<>();
@@ -75,16 +79,6 @@ public final class KafkaEventSource implements EventSource {
      */
     public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
             String autoOffsetReset, int maxInFlight, Duration startupTimeout) {
-        this(common, topic, group, clientId, autoOffsetReset, maxInFlight, startupTimeout, Duration.ofSeconds(30));
-    }
-
-    /**
-     * @param revocationGrace how long a rebalance waits for the recordings of revoked partitions that are being
-     *     processed; past it they are handed over anyway (and may be published by both members)
-     */
-    public KafkaEventSource(Map<String, Object> common, String topic, String group, String clientId,
-            String autoOffsetReset, int maxInFlight, Duration startupTimeout, Duration revocationGrace) {
-        this.revocationGrace = revocationGrace;
         this.instanceId = String.valueOf(common.getOrDefault("group.instance.id", "none"));
         this.topic = topic;
         this.group = group;
@@ -293,7 +287,7 @@ public final class KafkaEventSource implements EventSource {
      * threads go on and complete them.
      */
     private void awaitRunning(Collection<TopicPartition> partitions) {
-        long deadline = System.nanoTime() + revocationGrace.toNanos();
+        long deadline = System.nanoTime() + REVOCATION_GRACE.toNanos();
         while (!closed) { // at close the worker has drained already: what still runs is given up on
             settleCompletionsOnly();
             applyRetries(partitions);
@@ -305,7 +299,7 @@ public final class KafkaEventSource implements EventSource {
             if (System.nanoTime() - deadline > 0) {
                 log.warn("{} recording(s) of revoked partitions {} still being processed after {} s: handed over "
                         + "anyway, so their results may be published twice", left, partitions,
-                        revocationGrace.toSeconds());
+                        REVOCATION_GRACE.toSeconds());
                 return;
             }
             try {
