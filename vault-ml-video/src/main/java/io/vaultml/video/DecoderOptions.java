@@ -12,7 +12,9 @@ import java.util.Objects;
  *     keyframe-only decodes use one, as frame threads have nothing to overlap there
  * @param maxDecodeTime a recording whose decoding (not counting the consumer) takes longer is rejected, so corrupt
  *     files cannot hang a worker
- * @param maxPixels frames larger than this (width x height) are rejected, bounding memory per frame
+ * @param maxPixels frames larger than this (width x height) are rejected, bounding memory per frame: the
+ *     container's declared size, every size the stream announces in band, every decoded frame, and the decoder's
+ *     own {@code max_pixels}
  * @param maxFrames containers announcing more video packets than this are rejected
  */
 public record DecoderOptions(SeekMode seekMode, HardwareDecoding hardware, int threads, Duration maxDecodeTime,
@@ -29,7 +31,17 @@ public record DecoderOptions(SeekMode seekMode, HardwareDecoding hardware, int t
 
     public static DecoderOptions defaults() {
         return new DecoderOptions(SeekMode.AUTO, HardwareDecoding.NONE, 0, Duration.ofSeconds(120),
-                7680L * 4320, 200_000);
+                DEFAULT_MAX_PIXELS, 200_000);
+    }
+
+    /**
+     * 12 megapixels: a 4000x3000 camera, 4K UHD (3840x2160) and everything smaller. One such frame is 36 MB as
+     * BGR, which the worst-case memory statement in the operations guide counts.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 12_000_000L;
+
+    public DecoderOptions withMaxPixels(long pixels) {
+        return new DecoderOptions(seekMode, hardware, threads, maxDecodeTime, pixels, maxFrames);
     }
 
     public DecoderOptions withSeekMode(SeekMode mode) {

@@ -96,6 +96,8 @@ final class DecoderSelection {
         }
         // One keyframe at a time gives frame threads nothing to overlap: they would only add hand-offs.
         ctx.thread_count(keyframesOnly ? 1 : options.threads());
+        // The decoder refuses to allocate frames larger than this, whatever the stream announces later.
+        ctx.max_pixels(options.maxPixels());
         if (keyframesOnly) {
             ctx.skip_frame(AVDISCARD_NONKEY);
         }

@@ -144,11 +144,13 @@ public final class FfmpegDecoder {
                 throw reject("has a video stream without a frame size");
             }
             if ((long) width * height > options.maxPixels()) {
-                throw reject("frames are " + width + "x" + height + ", larger than the allowed "
-                        + options.maxPixels() + " pixels");
+                throw tooLarge("frames are " + width + "x" + height);
             }
             timeBase = av_q2d(stream.time_base());
-            PacketIndex index = scanPackets();
+            PacketIndex index;
+            try (InBandSize announced = new InBandSize(par)) {
+                index = scanPackets(announced, width + "x" + height);
+            }
             if (index.pts().length == 0) {
                 throw reject("has no readable video packets" + (problem.isEmpty() ? "" : ": " + problem));
             }
@@ -212,8 +214,11 @@ public final class FfmpegDecoder {
             frame = av_frame_alloc();
         }
 
-        /** Pass one: every video packet's timestamp and key flag, without decoding. */
-        PacketIndex scanPackets() {
+        /**
+         * Pass one: every video packet's timestamp and key flag, without decoding; a packet whose stream announces
+         * a larger frame than allowed (a size switch in band) rejects the recording before anything is decoded.
+         */
+        PacketIndex scanPackets(InBandSize announced, String declaredSize) {
             List<long[]> packets = new ArrayList<>();
             while (true) {
                 checkDeadline();
@@ -226,6 +231,11 @@ public final class FfmpegDecoder {
                     break;
                 }
                 if (packet.stream_index() == streamIndex) {
+                    if (announced.pixels(packet) > options.maxPixels()) {
+                        av_packet_unref(packet);
+                        throw tooLarge("switches to " + announced.size() + " frames after " + packets.size()
+                                + " frames (its container declares " + declaredSize + ")");
+                    }
                     // The demuxer marks a packet whose bytes run past the end of the file.
                     if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 && problem.isEmpty()) {
                         problem = "the file ends early or is damaged: frame " + packets.size() + " is incomplete";
@@ -416,6 +426,9 @@ public final class FfmpegDecoder {
         }
 
         void deliver(AVFrame decoded, int position, long relativePts, FrameConsumer consumer) {
+            if ((long) decoded.width() * decoded.height() > options.maxPixels()) {
+                throw tooLarge("has a " + decoded.width() + "x" + decoded.height() + " frame at frame " + position);
+            }
             ByteBuffer pixels = bgr.convert(decoded);
             long micros = Math.round(relativePts * timeBase * 1_000_000);
             long before = System.nanoTime();
@@ -430,6 +443,10 @@ public final class FfmpegDecoder {
             if (System.nanoTime() - startNanos - consumerNanos > options.maxDecodeTime().toNanos()) {
                 throw reject("took longer than " + options.maxDecodeTime().toSeconds() + " s to decode");
             }
+        }
+
+        UnprocessableInputException tooLarge(String what) {
+            return reject(what + ", larger than the allowed " + options.maxPixels() + " pixels (MAX_FRAME_PIXELS)");
         }
 
         UnprocessableInputException reject(String why) {

@@ -43,9 +43,16 @@ public final class VideoConfig {
             .defaultValue(Duration.ofSeconds(120)).group(DECODING)
             .doc("A recording that takes longer to decode is rejected to the dead-letter destination.").build();
 
+    public static final ConfigKey<Long> MAX_FRAME_PIXELS = ConfigKey.longKey("MAX_FRAME_PIXELS")
+            .defaultValue(DecoderOptions.DEFAULT_MAX_PIXELS).validator(Validators.between(64L * 64, 16_384L * 16_384))
+            .group(DECODING)
+            .doc("Largest frame (width x height) decoded: a recording whose container, stream headers (a size switch "
+                    + "in band) or decoded frames exceed it is dead-lettered (stage decode). Bounds memory per frame "
+                    + "(3 bytes a pixel as BGR); the default covers 4000x3000 and 4K UHD.").build();
+
     /** Keys of decoding and frame sampling. */
     public static final ConfigDef CONFIG = new ConfigDef().define(NUMBER_OF_PREDICTIONS, CLASSIFICATION_FPS,
-            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, DECODER_THREADS, MAX_DECODE_TIME).frozen();
+            MAX_NUMBER_OF_PREDICTIONS, SEEK_MODE, HW_DECODING, DECODER_THREADS, MAX_DECODE_TIME, MAX_FRAME_PIXELS).frozen();
 
     public static Sampling sampling(Config c) {
         return c.find(CLASSIFICATION_FPS).<Sampling>map(fps -> Sampling.rate(fps, c.get(MAX_NUMBER_OF_PREDICTIONS)))
@@ -57,6 +64,7 @@ public final class VideoConfig {
                 .withSeekMode(SeekMode.valueOf(c.get(SEEK_MODE).toUpperCase(Locale.ROOT)))
                 .withHardware(HardwareDecoding.valueOf(c.get(HW_DECODING).toUpperCase(Locale.ROOT)))
                 .withMaxDecodeTime(c.get(MAX_DECODE_TIME))
-                .withThreads(c.get(DECODER_THREADS));
+                .withThreads(c.get(DECODER_THREADS))
+                .withMaxPixels(c.get(MAX_FRAME_PIXELS));
     }
 }
