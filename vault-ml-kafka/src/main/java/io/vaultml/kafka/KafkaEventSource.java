@@ -47,7 +47,15 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEventSource implements EventSource {
     private static final Logger log = LoggerFactory.getLogger(KafkaEventSource.class);
 
-    private record Tracked(TopicPartition partition, long offset) {
+    /**
+     * A polled record and the one delivery made of it. The same offset fetched again after its partition left and
+     * came back is a new delivery with the same id: only the newest may begin, complete or be given back, so a
+     * stale one the worker still holds can neither run nor settle the new one's offset.
+     */
+    private record Tracked(TopicPartition partition, long offset, Delivery delivery) {
+        boolean is(Delivery d) {
+            return delivery == d;
+        }
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -68,8 +76,10 @@ public final class KafkaEventSource implements EventSource {
      */
     private static final Duration REVOCATION_GRACE = Duration.ofSeconds(30);
     private final String instanceId;
-    /** Records given back: unsettled, and to be delivered again when fetched again. */
-    private final java.util.Set<Tracked> released = new java.util.HashSet<>();
+    /** Records given back (partition, offset): unsettled, and to be delivered again when fetched again. */
+    private final java.util.Set<Map.Entry<TopicPartition, Long>> released = new java.util.HashSet<>();
+    /** True while a rebalance waits for the revoked partitions' running recordings (tests wait on it). */
+    private volatile boolean revoking;
     private volatile boolean closed;
 
     /**
@@ -141,15 +151,17 @@ public final class KafkaEventSource implements EventSource {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             String id = r.topic() + "-" + r.partition() + "@" + r.offset();
             TreeMap<Long, Boolean> tracked = unsettled.computeIfAbsent(tp, k -> new TreeMap<>());
-            if (tracked.containsKey(r.offset()) && !released.remove(new Tracked(tp, r.offset()))) {
+            if (tracked.containsKey(r.offset()) && !released.remove(Map.entry(tp, r.offset()))) {
                 // Fetched again after a rewind, but already settled or still in flight: never a second outcome.
                 continue;
             }
             tracked.put(r.offset(), false);
-            inFlight.put(id, new Tracked(tp, r.offset()));
             int attempt = attempts.merge(id, 1, Integer::sum);
-            out.add(new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic", r.topic(),
-                    "partition", String.valueOf(r.partition()), "offset", String.valueOf(r.offset())), attempt));
+            Delivery delivery = new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic",
+                    r.topic(), "partition", String.valueOf(r.partition()), "offset", String.valueOf(r.offset())),
+                    attempt);
+            inFlight.put(id, new Tracked(tp, r.offset(), delivery));
+            out.add(delivery);
         }
         updatePause();
         return out;
@@ -174,7 +186,7 @@ public final class KafkaEventSource implements EventSource {
         }
         TreeMap<Long, Boolean> offsets = unsettled.get(tp);
         if (offsets != null && offsets.containsKey(offset)) {
-            released.add(new Tracked(tp, offset)); // stays unsettled, so no commit passes it
+            released.add(Map.entry(tp, offset)); // stays unsettled, so no commit passes it
         }
     }
 
@@ -184,6 +196,16 @@ public final class KafkaEventSource implements EventSource {
      * next settle commits them again.
      */
     private void commit(Collection<TopicPartition> partitions) {
+        commit(partitions, false);
+    }
+
+    /**
+     * @param throughWakeups commit even if {@link #wakeup} interrupts: a revoked partition's settled records have
+     *     no later poll to be committed at (they are forgotten right after), and the worker calls {@code wakeup}
+     *     on every transient failure, deadline and SIGTERM, so one elsewhere would make the new owner publish them
+     *     again. A wakeup swallowed here is raised again afterwards, so the poll it was meant for still returns.
+     */
+    private void commit(Collection<TopicPartition> partitions, boolean throughWakeups) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : partitions) {
             TreeMap<Long, Boolean> offsets = unsettled.get(tp);
@@ -204,11 +226,21 @@ public final class KafkaEventSource implements EventSource {
         if (commit.isEmpty()) {
             return;
         }
+        boolean wokenUp = false;
         try {
-            consumer.commitSync(commit);
-        } catch (WakeupException e) {
-            log.info("Kafka commit of {} interrupted by a wakeup; it is retried at the next poll", commit.keySet());
-            return;
+            for (int tries = 0; ; tries++) {
+                try {
+                    consumer.commitSync(commit);
+                    break;
+                } catch (WakeupException e) {
+                    wokenUp = true;
+                    if (!throughWakeups || tries >= 10) {
+                        log.info("Kafka commit of {} interrupted by a wakeup; it is retried at the next poll",
+                                commit.keySet());
+                        return;
+                    }
+                }
+            }
         } catch (KafkaException e) {
             // Not fatal: the offsets stay settled here and are committed with the next poll (at least once).
             log.warn("Kafka commit of {} failed: {}; retried at the next poll", commit.keySet(), e.getMessage());
@@ -220,6 +252,9 @@ public final class KafkaEventSource implements EventSource {
                 offsets.headMap(next.offset(), false).clear();
             }
         });
+        if (wokenUp) {
+            consumer.wakeup();
+        }
     }
 
     private void updatePause() {
@@ -234,8 +269,13 @@ public final class KafkaEventSource implements EventSource {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Let what is being processed finish and commit it; what was not begun is its new owner's.
-            awaitRunning(partitions);
-            commit(partitions);
+            revoking = true;
+            try {
+                awaitRunning(partitions);
+            } finally {
+                revoking = false;
+            }
+            commit(partitions, true);
             forget(partitions);
             log.info("Kafka partitions revoked: {}", partitions);
         }
@@ -257,9 +297,10 @@ public final class KafkaEventSource implements EventSource {
     private void settleCompletionsOnly() {
         Delivery d;
         while ((d = completions.poll()) != null) {
-            running.remove(d.id());
-            Tracked t = inFlight.remove(d.id());
-            if (t != null) {
+            Tracked t = inFlight.get(d.id());
+            if (t != null && t.is(d)) {
+                running.remove(d.id());
+                inFlight.remove(d.id());
                 attempts.remove(d.id());
                 TreeMap<Long, Boolean> offsets = unsettled.get(t.partition());
                 if (offsets != null) {
@@ -273,9 +314,13 @@ public final class KafkaEventSource implements EventSource {
     private void applyRetries(Collection<TopicPartition> leaving) {
         Delivery d;
         while ((d = retries.poll()) != null) {
+            Tracked t = inFlight.get(d.id());
+            if (t == null || !t.is(d)) {
+                continue; // a stale delivery: its partition left since; the record's newer delivery decides
+            }
             running.remove(d.id());
-            Tracked t = inFlight.remove(d.id());
-            if (t != null && !leaving.contains(t.partition()) && consumer.assignment().contains(t.partition())) {
+            inFlight.remove(d.id());
+            if (!leaving.contains(t.partition()) && consumer.assignment().contains(t.partition())) {
                 rewind(t.partition(), t.offset());
             }
         }
@@ -313,8 +358,9 @@ public final class KafkaEventSource implements EventSource {
 
     @Override
     public boolean begin(Delivery delivery) {
-        if (!inFlight.containsKey(delivery.id())) {
-            return false; // its partition was revoked and forgotten
+        Tracked t = inFlight.get(delivery.id());
+        if (t == null || !t.is(delivery)) {
+            return false; // its partition was revoked (and may have come back, with a newer delivery of the record)
         }
         running.add(delivery.id());
         return true;
@@ -324,7 +370,12 @@ public final class KafkaEventSource implements EventSource {
         for (TopicPartition tp : partitions) {
             unsettled.remove(tp);
         }
-        released.removeIf(t -> partitions.contains(t.partition()));
+        released.removeIf(t -> partitions.contains(t.getKey()));
+        for (TopicPartition tp : partitions) {
+            // Includes records given back and not fetched again, which inFlight no longer lists.
+            String prefix = tp.topic() + "-" + tp.partition() + "@";
+            attempts.keySet().removeIf(id -> id.startsWith(prefix));
+        }
         for (Iterator<Map.Entry<String, Tracked>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Tracked> e = it.next();
             if (partitions.contains(e.getValue().partition())) {
@@ -364,6 +415,11 @@ public final class KafkaEventSource implements EventSource {
                         && e.getKey().group().equals("consumer-fetch-manager-metrics") && e.getKey().tags().size() == 1)
                 .map(e -> e.getValue().metricValue()).filter(v -> v instanceof Double)
                 .mapToDouble(v -> (Double) v).findFirst().orElse(Double.NaN);
+    }
+
+    /** Whether a rebalance is waiting for revoked partitions' running recordings; any thread (tests). */
+    boolean revoking() {
+        return revoking;
     }
 
     /** Records polled and not yet settled (for tests and metrics); poll thread only. */

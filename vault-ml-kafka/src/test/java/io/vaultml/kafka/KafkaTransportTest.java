@@ -271,6 +271,128 @@ class KafkaTransportTest {
         assertEquals(3, deliveredToB.size(), "the moved partition's three records A had not begun: " + deliveredToB);
     }
 
+    @Test
+    void aWakeupDuringTheRevocationCommitDoesNotMakeTheNewOwnerPublishTheFinishedRecordsAgain() throws Exception {
+        String topic = newTopic(2);
+        String group = "wakeup-revoke-" + UUID.randomUUID();
+        for (int i = 0; i < 6; i++) {
+            producer.send(new ProducerRecord<>(topic, i % 2, null, ("{\"n\":" + i + "}")
+                    .getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Set<String> completedByA = new TreeSet<>();
+        Set<String> deliveredToB = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean stopB = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread b = new Thread(() -> {
+            try (KafkaEventSource source = source(topic, group, 8, Map.of())) {
+                while (!stopB.get()) {
+                    for (Delivery d : source.poll(Duration.ofMillis(100))) {
+                        deliveredToB.add(body(d));
+                        source.complete(d);
+                    }
+                }
+            }
+        });
+        try (KafkaEventSource a = source(topic, group, 8, Map.of())) {
+            List<Delivery> held = pollFor(a, 6, Duration.ofSeconds(30));
+            assertEquals(6, held.size());
+            // Every record is finished except one per partition, still running when B joins.
+            List<Delivery> running = new ArrayList<>();
+            for (String partition : List.of("0", "1")) {
+                running.add(held.stream().filter(d -> d.attributes().get("partition").equals(partition))
+                        .findFirst().orElseThrow());
+            }
+            for (Delivery d : held) {
+                assertTrue(a.begin(d));
+                if (!running.contains(d)) {
+                    completedByA.add(body(d));
+                    a.complete(d);
+                }
+            }
+            a.poll(Duration.ofMillis(100)); // (commits nothing yet: each partition's first record runs)
+            b.start();
+            Thread finisher = new Thread(() -> {
+                try {
+                    Await.until(a::revoking, Duration.ofSeconds(30), () -> "no rebalance began");
+                } catch (InterruptedException e) {
+                    return;
+                }
+                a.wakeup(); // as the worker does after a transient failure on another recording
+                running.forEach(d -> {
+                    completedByA.add(body(d));
+                    a.complete(d);
+                });
+            });
+            finisher.start();
+            Await.repeatWhile(() -> finisher.isAlive() || a.revoking(), Duration.ofSeconds(60),
+                    () -> a.poll(Duration.ofMillis(100)));
+            // Every record has its outcome: the group's committed offsets must say so for both partitions.
+            Map<Integer, Long> committed = new java.util.TreeMap<>();
+            Await.repeatWhile(() -> !committed.equals(Map.of(0, 3L, 1, 3L)), Duration.ofSeconds(20), () -> {
+                a.poll(Duration.ofMillis(100));
+                committed.clear();
+                committed.putAll(committedOffsets(group));
+            });
+            assertEquals(Map.of(0, 3L, 1, 3L), committed, "the moved partition's finished records were not committed, "
+                    + "so its new owner delivers them again");
+        } finally {
+            stopB.set(true);
+            b.join(30_000);
+        }
+        Set<String> twice = new TreeSet<>(completedByA);
+        twice.retainAll(deliveredToB);
+        assertEquals(Set.of(), twice, "the revoked partition's finished records were published again by its new owner");
+        assertEquals(6, completedByA.size());
+    }
+
+    Map<Integer, Long> committedOffsets(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            Map<Integer, Long> out = new java.util.TreeMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, o) -> out.put(tp.partition(), o.offset()));
+            return out;
+        }
+    }
+
+    @Test
+    void aDeliveryHeldWhileItsPartitionLeftAndCameBackCannotBeginBesideItsNewerDelivery() throws Exception {
+        String topic = newTopic(2);
+        String group = "comeback-" + UUID.randomUUID();
+        for (int i = 0; i < 4; i++) {
+            producer.send(new ProducerRecord<>(topic, i % 2, null, ("{\"n\":" + i + "}")
+                    .getBytes(StandardCharsets.UTF_8))).get();
+        }
+        try (KafkaEventSource a = source(topic, group, 8, Map.of())) {
+            List<Delivery> stale = pollFor(a, 4, Duration.ofSeconds(30)); // held, none begun (no free slot)
+            assertEquals(4, stale.size());
+            // B joins (a partition moves to it), polls without processing, and leaves: the partition comes back.
+            KafkaEventSource b = source(topic, group, 8, Map.of());
+            List<Delivery> fresh = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean bGotOne = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread bThread = new Thread(() -> {
+                while (!bGotOne.get()) {
+                    if (!b.poll(Duration.ofMillis(100)).isEmpty()) {
+                        bGotOne.set(true);
+                    }
+                }
+                b.close();
+            });
+            bThread.start();
+            Await.repeatWhile(() -> fresh.size() < 2, Duration.ofSeconds(90), () -> fresh.addAll(a.poll(Duration.ofMillis(100))));
+            bThread.join(30_000);
+            assertEquals(2, fresh.size(), "the moved partition's records, delivered again");
+            for (Delivery again : fresh) {
+                Delivery old = stale.stream().filter(d -> d.id().equals(again.id())).findFirst().orElseThrow();
+                assertFalse(a.begin(old), "the stale delivery of " + old.id() + " began beside its newer one");
+                assertTrue(a.begin(again));
+            }
+            for (Delivery kept : stale) {
+                if (fresh.stream().noneMatch(d -> d.id().equals(kept.id()))) {
+                    assertTrue(a.begin(kept), "the partition that stayed keeps its deliveries");
+                }
+            }
+        }
+    }
+
     private static String body(Delivery d) {
         return new String(d.payload(), StandardCharsets.UTF_8);
     }
