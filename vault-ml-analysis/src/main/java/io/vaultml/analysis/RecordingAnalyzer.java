@@ -154,7 +154,17 @@ public final class RecordingAnalyzer implements AutoCloseable {
             throw new IllegalStateException("this analyzer has no MediaFetcher; call analyse(event, media)");
         }
         long start = System.nanoTime();
-        Media media = fetcher.fetch(event);
+        Duration timeout = timeoutFor(event);
+        Media media;
+        try {
+            media = fetcher.fetch(event, timeout);
+        } catch (RetriableException e) {
+            if (System.nanoTime() - start >= timeout.toNanos()) {
+                throw new DeadlineExceededException("Recording " + event.key() + ": " + e.getMessage()
+                        + " (deadline " + timeout.toSeconds() + " s)", e);
+            }
+            throw e;
+        }
         long fetched = System.nanoTime();
         listener.stage("fetch", fetched - start);
         return analyse(event, media, start, fetched, null);

@@ -13,6 +13,16 @@ public interface MediaFetcher extends AutoCloseable {
 
     Media fetch(RecordingEvent event);
 
+    /**
+     * Fetches within {@code timeLimit}: the recording's deadline, which bounds the whole download, however slowly
+     * a host sends (read timeouts alone let a host that sends a byte every few seconds hold a thread for days).
+     * Past it, throw {@link RetriableException}. The default ignores the limit; fetchers that talk to a network
+     * override this.
+     */
+    default Media fetch(RecordingEvent event, java.time.Duration timeLimit) {
+        return fetch(event);
+    }
+
     @Override
     default void close() {
     }

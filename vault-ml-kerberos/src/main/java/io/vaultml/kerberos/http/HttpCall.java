@@ -26,9 +26,14 @@ import java.util.Set;
  * {@value #MAX_REDIRECTS}, and a redirect to another origin (scheme, host or port) drops the credential headers:
  * a Vault or Hub that redirects elsewhere never hands that place the keys.
  *
- * <p>A 2xx body is read into one array: sized from {@code Content-Length} (or the caller's expected size) when
- * known, so a recording is never held twice while it downloads, and refused before reading when the declared
- * length is over the limit.
+ * <p>A 2xx body is read into an array that grows with what arrives, from at most {@value #FIRST_BUFFER} bytes,
+ * towards the length the server or the event declares: a declared length reserves nothing before its bytes come,
+ * so events or servers that claim huge sizes cost no memory; a length over the limit is refused before reading.
+ * While it grows a body is briefly held twice (old and new array), so one download needs at most twice the
+ * recording, and never more than twice the limit.
+ *
+ * <p>{@link #timeLimit} bounds the whole exchange, body included: a host that trickles (a byte every few seconds,
+ * which no read timeout notices) is cut off when the time is up ({@link TimeLimitExceeded}).
  */
 final class HttpCall {
     static final int MAX_REDIRECTS = 5;
@@ -75,6 +80,28 @@ final class HttpCall {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private byte[] body;
     private long expectedBytes = -1;
+    private long deadlineNanos = Long.MAX_VALUE;
+    private boolean hasDeadline;
+
+    /** The first buffer for a body: 1 MiB, so a declared length reserves nothing large before bytes arrive. */
+    static final int FIRST_BUFFER = 1 << 20;
+
+    /** Cuts off exchanges whose time is up: closing the connection ends a read blocked on a trickling host. */
+    private static final java.util.concurrent.ScheduledExecutorService CUTTER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vault-ml-http-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** The whole exchange ran past its time limit: transient (the host may be faster next time), never retried here. */
+    static final class TimeLimitExceeded extends RetriableException {
+        private static final long serialVersionUID = 1L;
+
+        TimeLimitExceeded(String message) {
+            super(message);
+        }
+    }
 
     HttpCall(String method, URI uri) {
         this.method = method;
@@ -129,7 +156,16 @@ final class HttpCall {
         return this;
     }
 
-    /** The size the body is expected to have when the server does not say (chunked), to size the buffer once. */
+    /** The whole exchange, redirects and body included, must end within {@code limit} from now. */
+    HttpCall timeLimit(Duration limit) {
+        if (limit != null && !limit.isNegative() && !limit.isZero()) {
+            this.deadlineNanos = System.nanoTime() + limit.toNanos();
+            this.hasDeadline = true;
+        }
+        return this;
+    }
+
+    /** The size the body is expected to have when the server does not say (chunked): where the buffer grows to. */
     HttpCall expect(long bytes) {
         this.expectedBytes = bytes;
         return this;
@@ -145,11 +181,17 @@ final class HttpCall {
                 throw new UnprocessableInputException(stage, what + " failed: only http and https URLs are called");
             }
             HttpURLConnection c = null;
+            java.util.concurrent.ScheduledFuture<?> cut = null;
             try {
+                long left = timeLeft(what);
                 c = (HttpURLConnection) uri.toURL().openConnection();
                 c.setRequestMethod(method);
-                c.setConnectTimeout((int) connectTimeout.toMillis());
-                c.setReadTimeout((int) readTimeout.toMillis());
+                c.setConnectTimeout((int) Math.max(1, Math.min(connectTimeout.toMillis(), left)));
+                c.setReadTimeout((int) Math.max(1, Math.min(readTimeout.toMillis(), left)));
+                if (hasDeadline) {
+                    HttpURLConnection connection = c;
+                    cut = CUTTER.schedule(connection::disconnect, left, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
                 c.setInstanceFollowRedirects(false);
                 c.setUseCaches(false);
                 headers.forEach(c::setRequestProperty);
@@ -186,6 +228,9 @@ final class HttpCall {
                     return new Response(status, err == null ? new byte[0] : err.readNBytes(4096)); // an excerpt is enough
                 }
             } catch (IOException e) {
+                if (hasDeadline && System.nanoTime() - deadlineNanos >= 0) {
+                    throw timeUp(what);
+                }
                 throw new RetriableException(what + " failed: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + withoutQuery(e.getMessage())), e);
             } catch (IllegalArgumentException e) {
@@ -193,11 +238,31 @@ final class HttpCall {
                 throw new UnprocessableInputException(stage, what + " failed: the URL cannot be called ("
                         + e.getClass().getSimpleName() + ")");
             } finally {
+                if (cut != null) {
+                    cut.cancel(false);
+                }
                 if (c != null) {
                     c.disconnect();
                 }
             }
         }
+    }
+
+    /** Milliseconds left for the exchange (a day without a limit). */
+    private long timeLeft(String what) {
+        if (!hasDeadline) {
+            return Duration.ofDays(1).toMillis();
+        }
+        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw timeUp(what);
+        }
+        return left;
+    }
+
+    private TimeLimitExceeded timeUp(String what) {
+        return new TimeLimitExceeded(what + " did not finish within its time limit (the recording's deadline): "
+                + "the host sends too slowly or not at all");
     }
 
     private static boolean isRedirect(int status) {
@@ -228,19 +293,26 @@ final class HttpCall {
         return message.replaceAll("\\?\\S*", "?...");
     }
 
-    private static Response readLimited(int status, InputStream in, long expected, long max, String what,
+    static Response readLimited(int status, InputStream in, long expected, long max, String what,
             String stage) throws IOException {
         // One more byte than allowed tells "over the limit" from "exactly at it".
         int cap = (int) (Math.min(max, Integer.MAX_VALUE - 9) + 1);
-        byte[] buffer = new byte[expected >= 0 ? (int) Math.min(expected + 1, cap) : Math.min(64 * 1024, cap)];
+        // Towards the declared length plus one (so the end is seen without growing again), never past the cap.
+        long goal = expected >= 0 ? Math.min(expected + 1, cap) : cap;
+        byte[] buffer = new byte[(int) Math.min(goal, FIRST_BUFFER)];
         int length = 0;
         while (true) {
             if (length == buffer.length) {
                 if (length >= cap) {
                     break;
                 }
-                // Unknown or wrong length: grow. Only this path copies, and only while the size is not known.
-                buffer = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, cap));
+                // Grow with what arrived: double, landing exactly on the declared length when there is one; past
+                // it (a server that sends more than it said) go on doubling up to the cap.
+                long next = 2L * buffer.length;
+                if (goal > length) {
+                    next = Math.min(next, goal);
+                }
+                buffer = Arrays.copyOf(buffer, (int) Math.min(next, cap));
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {

@@ -52,6 +52,8 @@ public final class Resilience {
         this.retry = Retry.of(name, RetryConfig.custom().maxAttempts(attempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(firstBackoff, 2.0, 0.5))
                 .retryExceptions(RetriableException.class)
+                // Out of time is out of time: another try would only fail at once (or run past the deadline).
+                .ignoreExceptions(HttpCall.TimeLimitExceeded.class)
                 .ignoreExceptions(UnprocessableInputException.class, CallNotPermittedException.class)
                 .build());
         this.breakerConfig = CircuitBreakerConfig.custom()

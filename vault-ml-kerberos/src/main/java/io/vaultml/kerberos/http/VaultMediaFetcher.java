@@ -66,13 +66,20 @@ public final class VaultMediaFetcher implements MediaFetcher {
 
     @Override
     public Media fetch(RecordingEvent event) {
+        return fetch(event, null);
+    }
+
+    /** Every HTTP exchange of the fetch, retries included, ends within {@code timeLimit} (null: no limit). */
+    @Override
+    public Media fetch(RecordingEvent event, Duration timeLimit) {
+        long deadline = System.nanoTime() + (timeLimit == null ? Duration.ofDays(365) : timeLimit).toNanos();
         if (event.fileSize() > maxBytes) {
             throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " is " + event.fileSize()
                     + " bytes (payload.fileSize), more than the allowed " + maxBytes + " (VAULT_MAX_RECORDING_BYTES)");
         }
         VaultEndpoint target = endpoint.forEvent(event);
         HttpCall.Response r = resilience.call(target.origin(), target.configured(),
-                () -> mode == Mode.BLOB ? blob(target, event) : signed(target, event));
+                () -> mode == Mode.BLOB ? blob(target, event, deadline) : signed(target, event, deadline));
         if (event.fileSize() >= 0 && r.length() != event.fileSize()) {
             throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " from Vault is " + r.length()
                     + " bytes but the event says payload.fileSize " + event.fileSize());
@@ -80,16 +87,17 @@ public final class VaultMediaFetcher implements MediaFetcher {
         return new Media(event.key(), r.buffer(), "video/mp4");
     }
 
-    private HttpCall.Response blob(VaultEndpoint target, RecordingEvent event) {
+    private HttpCall.Response blob(VaultEndpoint target, RecordingEvent event, long deadline) {
         String what = "Vault download of " + event.key();
         HttpCall.Response r = target.call("GET", "/storage/blob", event, true).expect(event.fileSize())
+                .timeLimit(left(deadline))
                 .send(what, STAGE, connectTimeout, readTimeout, maxBytes);
         return ok(r, what, event);
     }
 
-    private HttpCall.Response signed(VaultEndpoint target, RecordingEvent event) {
+    private HttpCall.Response signed(VaultEndpoint target, RecordingEvent event, long deadline) {
         String what = "Vault signed URL for " + event.key();
-        HttpCall.Response r = target.call("GET", "/storage", event, true)
+        HttpCall.Response r = target.call("GET", "/storage", event, true).timeLimit(left(deadline))
                 .header("Content-Type", "application/json").send(what, STAGE, connectTimeout, readTimeout, 1 << 20);
         String url;
         try {
@@ -105,8 +113,13 @@ public final class VaultMediaFetcher implements MediaFetcher {
         // Never quote the URL: its query is the signature.
         URI signedUrl = HttpCall.httpUrl(url, "The signed URL Vault returned for " + event.key(), STAGE);
         String download = "download of " + event.key() + " from its signed URL";
-        return ok(new HttpCall("GET", signedUrl).expect(event.fileSize())
+        return ok(new HttpCall("GET", signedUrl).expect(event.fileSize()).timeLimit(left(deadline))
                 .send(download, STAGE, connectTimeout, readTimeout, maxBytes), download, event);
+    }
+
+    /** What is left until the deadline; at least a nanosecond, so a call made after it fails at once. */
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
     private HttpCall.Response ok(HttpCall.Response r, String what, RecordingEvent event) {
