@@ -30,6 +30,19 @@ public final class InMemoryEventSource implements EventSource {
     private boolean woken;
     private boolean closed;
 
+    private int givenBack;
+    private long polls;
+
+    /** How often {@link #poll} was called: a test waits for the consumer's loop to go round. */
+    public long polls() {
+        lock.lock();
+        try {
+            return polls;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public InMemoryEventSource() {
         this(10);
     }
@@ -44,10 +57,15 @@ public final class InMemoryEventSource implements EventSource {
     }
 
     public String offer(byte[] body) {
+        return offer(body, 1);
+    }
+
+    /** Adds a message as if the broker had delivered it {@code attempt - 1} times before. */
+    public String offer(byte[] body, int attempt) {
         lock.lock();
         try {
             String id = "mem-" + sequence++;
-            queue.addLast(new Delivery(id, body, Map.of(), 1));
+            queue.addLast(new Delivery(id, body, Map.of(), attempt));
             changed.signalAll();
             return id;
         } finally {
@@ -59,6 +77,7 @@ public final class InMemoryEventSource implements EventSource {
     public List<Delivery> poll(Duration timeout) {
         lock.lock();
         try {
+            polls++;
             long nanos = timeout.toNanos();
             while (queue.isEmpty() && !woken && !closed && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
@@ -97,10 +116,21 @@ public final class InMemoryEventSource implements EventSource {
         lock.lock();
         try {
             if (inFlight.remove(delivery.id()) != null) {
+                givenBack++;
                 queue.addLast(new Delivery(delivery.id(), delivery.payload(), delivery.attributes(),
                         delivery.attempt() + 1));
                 changed.signalAll();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many deliveries were given back with {@link #retryLater} so far. */
+    public int givenBack() {
+        lock.lock();
+        try {
+            return givenBack;
         } finally {
             lock.unlock();
         }

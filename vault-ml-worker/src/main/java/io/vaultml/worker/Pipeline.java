@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,23 +46,40 @@ import org.slf4j.LoggerFactory;
 final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     static final String INTERNAL = "internal";
+    /** How long writing a delivery's dead letters may take before the watchdog calls it stuck. */
+    static final Duration DEAD_LETTER_BUDGET = Duration.ofMinutes(2);
 
     /** What a delivery already achieved, kept across its tries. Used by one thread at a time. */
     static final class Progress {
         private final Set<Integer> settled = new HashSet<>();
         private final Map<Integer, ResultMessage> results = new HashMap<>();
         private final Map<Integer, Integer> forwarded = new HashMap<>();
-        /** When the event now being handled started ({@link System#nanoTime()}), for the worker's watchdog. */
-        private volatile long eventStarted = System.nanoTime();
-        /** Its deadline budget ({@link RecordingAnalyzer#timeoutFor}). */
-        private volatile Duration eventTimeout = Duration.ofDays(1);
+        private final LongSupplier clock;
+        /** When the step now running began (the clock's nanoseconds), and its budget: read by the {@link Watchdog}. */
+        private volatile long stepStarted;
+        private volatile Duration stepBudget = Duration.ofDays(1);
 
-        long eventStarted() {
-            return eventStarted;
+        Progress() {
+            this(System::nanoTime);
         }
 
-        Duration eventTimeout() {
-            return eventTimeout;
+        Progress(LongSupplier clock) {
+            this.clock = clock;
+            this.stepStarted = clock.getAsLong();
+        }
+
+        /** A step (one event, or writing dead letters) begins and should be over within {@code budget}. */
+        void beginStep(Duration budget) {
+            stepBudget = budget;
+            stepStarted = clock.getAsLong();
+        }
+
+        long stepStarted() {
+            return stepStarted;
+        }
+
+        Duration stepBudget() {
+            return stepBudget;
         }
 
         boolean settled(int event) {
@@ -147,8 +165,7 @@ final class Pipeline {
     }
 
     private void handleEvent(Delivery delivery, int index, RecordingEvent event, Progress progress) {
-        progress.eventTimeout = processor.timeoutFor(event);
-        progress.eventStarted = System.nanoTime();
+        progress.beginStep(processor.timeoutFor(event));
         try {
             ResultMessage message = progress.results.get(index);
             if (message == null) {
@@ -190,6 +207,7 @@ final class Pipeline {
      * whose retries are exhausted.
      */
     void deadLetterUnsettled(Delivery delivery, Progress progress, String reason, Throwable cause) {
+        progress.beginStep(DEAD_LETTER_BUDGET); // not the last event's budget and start: the watchdog reads these
         List<KerberosEvents.Parsed> events;
         try {
             events = KerberosEvents.parseEach(delivery.payload(), maxEvents);

@@ -95,6 +95,11 @@ class FaultToleranceTest {
 
         Harness(MediaFetcher fetcher, Detector detector, List<Forwarder> after, DeadLetterSink deadLetters,
                 RetryPolicy retries, Duration recordingTimeout, Duration stall) {
+            this(fetcher, detector, after, deadLetters, retries, recordingTimeout, stall, System::nanoTime);
+        }
+
+        Harness(MediaFetcher fetcher, Detector detector, List<Forwarder> after, DeadLetterSink deadLetters,
+                RetryPolicy retries, Duration recordingTimeout, Duration stall, java.util.function.LongSupplier clock) {
             Metrics metrics = new Metrics();
             inference = SharedDetector.forConcurrency(detector, 2, metrics::inferenceBatch);
             RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
@@ -103,7 +108,8 @@ class FaultToleranceTest {
             forwarders.addAll(after);
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
                     ResultFormat.LEGACY, false, 10, metrics);
-            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive);
+            worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive,
+                    clock);
             try {
                 ops = new io.vaultml.worker.ops.OpsServer(0, () -> "", worker::problems, () -> true);
             } catch (java.io.IOException e) {
@@ -375,12 +381,11 @@ class FaultToleranceTest {
             h.source.offer(event("cam/stuck.mp4"));
             await(() -> !h.worker.healthy(), Duration.ofSeconds(10), () -> "still healthy");
             assertTrue(h.healthz().startsWith("503 stalled: 1 recording(s) in flight"), h.healthz());
-            // The deadline turns the stuck try into a retry through the broker: the message returns to the queue
-            // (attempt 2) and is fetched again.
+            // The deadline turns the stuck try into a retry in place: the same delivery is tried again.
             await(() -> fetcher.calls("cam/stuck.mp4") >= 2, Duration.ofSeconds(10), () -> "no retry");
             stuck.release.countDown();
             await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
-            assertTrue(h.source.completed().get(0).attempt() >= 2, "it went back to the queue");
+            assertEquals(1, h.source.completed().get(0).attempt(), "retried in place, never given back to the queue");
             assertEquals(1, h.out.results().size(), "published once it could be");
             await(h.worker::healthy, Duration.ofSeconds(5), () -> h.worker.problems().toString());
             assertEquals("200 ok", h.healthz());
@@ -431,7 +436,8 @@ class FaultToleranceTest {
             Pipeline pipeline = new Pipeline(RecordingAnalyzer.builder(inference).fetcher(new ScriptedFetcher(
                     (k, n) -> good(k))).sampling(Sampling.count(2)).listener(metrics).build(), List.of(out), out,
                     ResultFormat.LEGACY, false, 10, metrics);
-            Worker worker = new Worker(fenced, pipeline, metrics, 1, Duration.ofSeconds(5), Duration.ofMillis(50));
+            Worker worker = new Worker(fenced, pipeline, metrics, 1, Duration.ofSeconds(5),
+                    new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(50), 8), Duration.ofMinutes(5), () -> true);
             assertEquals(1, CompletableFuture.supplyAsync(worker::run).get(30, TimeUnit.SECONDS),
                     "a fatal stop, not a retry every few seconds forever");
             assertEquals(List.of("fatal error: ConfigException"), worker.problems());
@@ -484,6 +490,139 @@ class FaultToleranceTest {
             unblock.countDown();
             await(h.worker::healthy, Duration.ofSeconds(10), () -> h.worker.problems().toString());
             assertEquals(List.of(), h.out.deadLetters());
+        }
+    }
+
+    /** A fetcher whose chosen recordings take their whole time limit and then fail, as a trickling host does. */
+    static final class OverrunningFetcher implements MediaFetcher {
+        final ScriptedFetcher inner = new ScriptedFetcher((k, n) -> good(k));
+        final java.util.function.BiPredicate<String, Integer> overruns;
+
+        OverrunningFetcher(java.util.function.BiPredicate<String, Integer> overruns) {
+            this.overruns = overruns;
+        }
+
+        @Override
+        public Media fetch(RecordingEvent event) {
+            throw new AssertionError("the analyzer must pass the recording's time limit");
+        }
+
+        @Override
+        public Media fetch(RecordingEvent event, Duration timeLimit) {
+            int n = inner.calls.computeIfAbsent(event.key(), k -> new AtomicInteger()).incrementAndGet();
+            if (overruns.test(event.key(), n)) {
+                try {
+                    new CountDownLatch(1).await(timeLimit.toNanos(), TimeUnit.NANOSECONDS); // the host trickles
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new RetriableException("download of " + event.key() + " did not finish within its time limit");
+            }
+            return good(event.key());
+        }
+
+        int calls(String key) {
+            return inner.calls(key);
+        }
+    }
+
+    static String array(String... keys) {
+        return "[" + String.join(",", java.util.Arrays.stream(keys).map(FaultToleranceTest::event).toList()) + "]";
+    }
+
+    @Test
+    void aDeadlineOnTheSecondEventOfAnArrayRetriesThatEventAloneAndPublishesTheFirstOnce() throws Exception {
+        OverrunningFetcher fetcher = new OverrunningFetcher((key, n) -> key.equals("cam/slow.mp4") && n == 1);
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 2), Duration.ofMillis(700),
+                Duration.ofMinutes(5))) {
+            h.source.offer(array("cam/first.mp4", "cam/slow.mp4"));
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertEquals(List.of("cam/first.mp4", "cam/slow.mp4"), h.out.results().stream().map(ResultMessage::key)
+                    .toList(), "each event published once, the first never again");
+            assertEquals(1, fetcher.calls("cam/first.mp4"));
+            assertEquals(2, fetcher.calls("cam/slow.mp4"));
+            assertEquals(0, h.source.givenBack(), "retried in place with its progress, not through the broker");
+        }
+    }
+
+    @Test
+    void aRecordingThatAlwaysOverrunsItsDeadlineIsDeadLetteredOnceAfterTheLastAttempt() throws Exception {
+        OverrunningFetcher fetcher = new OverrunningFetcher((key, n) -> key.equals("cam/hopeless.mp4"));
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(300),
+                Duration.ofMinutes(5))) {
+            h.source.offer(event("cam/hopeless.mp4"));
+            h.source.offer(event("cam/fine.mp4"));
+            await(() -> h.source.completed().size() == 2, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertEquals(3, fetcher.calls("cam/hopeless.mp4"), "RETRY_MAX_ATTEMPTS tries, then no more");
+            assertEquals(1, h.out.deadLetters().size());
+            String reason = h.out.deadLetters().get(0).reason();
+            assertTrue(reason.startsWith("Retries exhausted after 3 attempts") && reason.contains("time limit"),
+                    reason);
+            assertEquals(List.of("cam/fine.mp4"), h.out.results().stream().map(ResultMessage::key).toList());
+            assertEquals(0, h.source.givenBack());
+        }
+    }
+
+    @Test
+    void aMessageAlreadyDeliveredMoreOftenThanAllowedIsDeadLetteredWithoutAnotherTry() throws Exception {
+        ScriptedFetcher fetcher = new ScriptedFetcher((k, n) -> good(k));
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofSeconds(30),
+                Duration.ofMinutes(5))) {
+            // As a quorum queue's x-delivery-count says of a message whose worker died on it three times.
+            h.source.offer(event("cam/poison.mp4").getBytes(java.nio.charset.StandardCharsets.UTF_8), 4);
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            assertEquals(0, fetcher.calls("cam/poison.mp4"), "not tried a fourth time");
+            assertEquals(1, h.out.deadLetters().size());
+            assertTrue(h.out.deadLetters().get(0).reason().contains("delivered 4 times without an outcome"),
+                    h.out.deadLetters().get(0).reason());
+        }
+    }
+
+    @Test
+    void aSlowDeadLetterWriteAfterExhaustedRetriesIsNotReleasedAsStuck() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch finishWrite = new CountDownLatch(1);
+        RecordingForwarder sink = new RecordingForwarder();
+        DeadLetterSink slow = new DeadLetterSink() {
+            @Override
+            public void deadLetter(DeadLetter entry) {
+                writing.countDown();
+                try {
+                    finishWrite.await(30, TimeUnit.SECONDS); // a broker slow to acknowledge
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sink.deadLetter(entry);
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        ScriptedFetcher fetcher = new ScriptedFetcher((k, n) -> {
+            throw new RetriableException("Vault answered 503");
+        });
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), slow,
+                new RetryPolicy(Duration.ZERO, Duration.ZERO, 2), Duration.ofSeconds(1), Duration.ofHours(1),
+                now::get)) {
+            h.source.offer(event("cam/failing.mp4"));
+            assertTrue(writing.await(30, TimeUnit.SECONDS), "the dead letter was never written");
+            // Far past the last event's budget (1 s), well within the dead-letter step's: not stuck.
+            now.addAndGet(Duration.ofSeconds(30).toNanos());
+            long polls = h.source.polls();
+            h.source.wakeup();
+            // Two polls later the loop has looked for stuck tries at the new time at least once.
+            await(() -> h.source.polls() >= polls + 2, Duration.ofSeconds(10), () -> "the loop did not go round");
+            assertEquals(List.of(), h.worker.problems());
+            finishWrite.countDown();
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(sink).toString());
+            assertEquals(0, h.source.givenBack(), "given back while its dead letter was being written");
+            assertEquals(1, sink.deadLetters().size());
         }
     }
 }

@@ -1,0 +1,143 @@
+package io.vaultml.worker;
+
+import io.vaultml.api.Delivery;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * One delivery's life in the worker: a phase, one attempt count, and what its tries achieved ({@link
+ * Pipeline.Progress}). Every failure of whatever kind moves it through {@link #failed} and nowhere else, so a retry
+ * always resumes with its progress (an array message never publishes an event twice) and the count bounds it.
+ *
+ * <p><b>The attempt count</b> starts from what the transport says of earlier deliveries of the same message
+ * ({@link Delivery#attempt()}: Kafka's rewinds, SQS's receive count, a quorum queue's {@code x-delivery-count}),
+ * so it survives a redelivery, and each try here adds one. A message already delivered more often than the policy
+ * allows (a worker processing it died each time, say) is dead-lettered without another try. An outage costs no
+ * attempt. Used by one thread at a time; {@link #released} is read by others.
+ */
+final class DeliveryState {
+    enum Phase {
+        /** Polled, waiting for a slot. */
+        WAITING,
+        /** A try is running on a recording thread. */
+        RUNNING,
+        /** Failed transiently or met an outage: tried again at {@link #dueAt}. */
+        BACKING_OFF,
+        /** Out of attempts: the next turn writes its unsettled events' dead letters (at {@link #dueAt}). */
+        EXHAUSTED,
+        /** Given back to the source (stuck past its deadline, shutdown): its thread, if any, only finishes up. */
+        RELEASED,
+        /** Every event has its outcome and the source was told. */
+        DONE
+    }
+
+    /** What to do after a failed try. */
+    enum Next { RETRY, DEAD_LETTER }
+
+    final Delivery delivery;
+    final Pipeline.Progress progress;
+    private final long firstTryNanos;
+    private Phase phase = Phase.WAITING;
+    private int attempts;
+    private Throwable lastFailure;
+    private long dueAt;
+    private volatile boolean released;
+
+    DeliveryState(Delivery delivery, LongSupplier clock) {
+        this.delivery = delivery;
+        this.progress = new Pipeline.Progress(clock);
+        this.firstTryNanos = clock.getAsLong();
+        this.attempts = delivery.attempt() - 1;
+    }
+
+    /**
+     * Marks the start of a try (or of writing the dead letters, which is no attempt). A message delivered more
+     * often than {@code policy} allows becomes {@link Phase#EXHAUSTED} here, before anything runs.
+     */
+    void start(RetryPolicy policy) {
+        if (phase == Phase.WAITING && attempts >= policy.maxAttempts()) {
+            lastFailure = new IllegalStateException("delivered " + delivery.attempt() + " times without an outcome "
+                    + "(a worker processing it may have died each time)");
+            phase = Phase.EXHAUSTED;
+        }
+        if (phase != Phase.EXHAUSTED) {
+            attempts++;
+            phase = Phase.RUNNING;
+        }
+    }
+
+    /** Whether the running try writes dead letters instead of processing. */
+    boolean deadLettering() {
+        return phase == Phase.EXHAUSTED;
+    }
+
+    /**
+     * A try failed transiently (a retriable fault, a missed deadline) or, when {@code exhausted} was being written,
+     * writing the dead letters failed: retry after the policy's backoff, or dead-letter now.
+     */
+    Next failed(Throwable cause, RetryPolicy policy, long nowNanos) {
+        if (phase == Phase.EXHAUSTED) {
+            dueAt = nowNanos + policy.delay(attempts).toNanos(); // the dead-letter write failed: again, later
+            return Next.DEAD_LETTER;
+        }
+        lastFailure = cause;
+        if (attempts < policy.maxAttempts()) {
+            phase = Phase.BACKING_OFF;
+            dueAt = nowNanos + policy.delay(attempts).toNanos();
+            return Next.RETRY;
+        }
+        phase = Phase.EXHAUSTED;
+        dueAt = nowNanos;
+        return Next.DEAD_LETTER;
+    }
+
+    /** The configured Vault, Hub or results broker is unavailable: not this delivery's fault, no attempt spent. */
+    void outage(long untilNanos) {
+        if (phase == Phase.RUNNING) {
+            attempts--;
+            phase = Phase.BACKING_OFF;
+        }
+        dueAt = untilNanos;
+    }
+
+    void release() {
+        released = true;
+        phase = Phase.RELEASED;
+    }
+
+    void done() {
+        phase = Phase.DONE;
+    }
+
+    boolean released() {
+        return released;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    long dueAt() {
+        return dueAt;
+    }
+
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** The dead letters' reason once attempts are exhausted. */
+    String exhaustedReason(long nowNanos) {
+        long seconds = Duration.ofNanos(nowNanos - firstTryNanos).toSeconds();
+        return "Retries exhausted after " + attempts + " attempts over " + seconds + " s; last cause: "
+                + (lastFailure == null || lastFailure.getMessage() == null ? "unknown" : lastFailure.getMessage());
+    }
+
+    @Override
+    public String toString() {
+        return delivery.id() + " " + phase + " after " + attempts + " attempt(s)";
+    }
+}

@@ -1,0 +1,85 @@
+package io.vaultml.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaultml.api.Delivery;
+import io.vaultml.api.RetriableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A delivery's life on a fake clock: one attempt count, from the transport's, bounded by the policy. */
+class DeliveryStateTest {
+    final AtomicLong now = new AtomicLong(1_000);
+    final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), 3);
+
+    DeliveryState state(int attempt) {
+        return new DeliveryState(new Delivery("d", new byte[0], Map.of(), attempt), now::get);
+    }
+
+    @Test
+    void eachFailedTryCountsOnceAndTheLastOneDeadLetters() {
+        DeliveryState s = state(1);
+        RetriableException fault = new RetriableException("503");
+        s.start(policy);
+        assertEquals(DeliveryState.Next.RETRY, s.failed(fault, policy, now.get()));
+        assertEquals(DeliveryState.Phase.BACKING_OFF, s.phase());
+        assertTrue(s.dueAt() > now.get(), "backs off");
+        s.start(policy);
+        assertEquals(DeliveryState.Next.RETRY, s.failed(fault, policy, now.get()));
+        s.start(policy);
+        assertEquals(DeliveryState.Next.DEAD_LETTER, s.failed(fault, policy, now.get()));
+        assertEquals(3, s.attempts());
+        assertTrue(s.exhaustedReason(now.get()).startsWith("Retries exhausted after 3 attempts"));
+        s.start(policy);
+        assertTrue(s.deadLettering(), "writing the dead letters is no fourth attempt");
+        assertEquals(3, s.attempts());
+    }
+
+    @Test
+    void theCountStartsFromTheTransportsAndAnOutageSpendsNothing() {
+        DeliveryState s = state(2); // delivered once before
+        s.start(policy);
+        s.outage(now.get() + 5);
+        assertEquals(1, s.attempts(), "the outage's try is not counted");
+        s.start(policy);
+        assertEquals(2, s.attempts());
+        assertEquals(DeliveryState.Next.RETRY, s.failed(new RetriableException("x"), policy, now.get()));
+        s.start(policy);
+        assertEquals(DeliveryState.Next.DEAD_LETTER, s.failed(new RetriableException("x"), policy, now.get()));
+    }
+
+    @Test
+    void aMessageDeliveredTooOftenAlreadyGoesStraightToItsDeadLetter() {
+        DeliveryState s = state(4);
+        s.start(policy);
+        assertTrue(s.deadLettering());
+        assertTrue(s.exhaustedReason(now.get()).contains("delivered 4 times without an outcome"));
+        DeliveryState fine = state(3);
+        fine.start(policy);
+        assertFalse(fine.deadLettering(), "its third and last try");
+    }
+
+    @Test
+    void theSchedulerHandsOutWhatIsDueOnItsClockEarliestFirst() {
+        RetryScheduler later = new RetryScheduler(now::get);
+        DeliveryState a = state(1);
+        DeliveryState b = state(1);
+        a.start(policy);
+        b.start(policy);
+        a.outage(now.get() + 200);
+        b.outage(now.get() + 100);
+        later.schedule(a);
+        later.schedule(b);
+        assertEquals(List.of(), later.due());
+        now.addAndGet(150);
+        assertEquals(List.of(b), later.due());
+        now.addAndGet(100);
+        assertEquals(List.of(a), later.due());
+        assertTrue(later.isEmpty());
+    }
+}
