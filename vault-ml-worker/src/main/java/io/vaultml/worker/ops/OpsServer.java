@@ -14,9 +14,22 @@ import java.util.function.Supplier;
 /**
  * {@code /metrics} (Prometheus text), {@code /healthz} (liveness: the worker loop has not failed) and
  * {@code /readyz} (readiness: the detector is loaded and the source is connected) on the JDK's HTTP server.
+ *
+ * <p>The probes answer on their own thread: a scrape runs on another, because some gauges ask a broker (a queue's
+ * depth) and may wait for it up to its timeout, far longer than a probe's (1 s by default on Kubernetes), and a
+ * liveness probe that times out gets a healthy pod restarted. At most {@value #QUEUED_SCRAPES} scrapes wait behind
+ * a slow one; more are answered 503 at once.
  */
 public final class OpsServer implements AutoCloseable {
+    static final int QUEUED_SCRAPES = 4;
     private final HttpServer server;
+    private final java.util.concurrent.ThreadPoolExecutor scrapes = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            0, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_SCRAPES),
+            r -> {
+                Thread t = new Thread(r, "vault-ml-metrics");
+                t.setDaemon(true);
+                return t;
+            });
 
     public OpsServer(int port, Supplier<String> metrics, BooleanSupplier healthy, BooleanSupplier ready)
             throws IOException {
@@ -30,7 +43,19 @@ public final class OpsServer implements AutoCloseable {
     public OpsServer(int port, Supplier<String> metrics, Supplier<List<String>> problems, BooleanSupplier ready)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
-        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        server.createContext("/metrics", ex -> {
+            try {
+                scrapes.execute(() -> {
+                    try {
+                        respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+                    } catch (IOException | RuntimeException e) {
+                        ex.close(); // the scraper left, or a gauge failed: this scrape has no answer
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                respond(ex, 503, "text/plain; charset=utf-8", "busy: earlier scrapes are still waiting\n");
+            }
+        });
         server.createContext("/healthz", ex -> {
             List<String> found = problems.get();
             respond(ex, found.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
@@ -65,5 +90,6 @@ public final class OpsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        scrapes.shutdownNow();
     }
 }
