@@ -71,6 +71,28 @@ public final class KafkaSettings {
             KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_PASSWORD, KAFKA_PROPERTIES, DEAD_LETTER_TOPIC, KAFKA_GROUP_INSTANCE_ID,
             KAFKA_SESSION_TIMEOUT).frozen();
 
+    /**
+     * Client properties the transport sets itself, whatever KAFKA_PROPERTIES says, and why: setting one there would
+     * be silently ignored, so it is refused at startup instead.
+     */
+    static final Map<String, String> OWNED = Map.ofEntries(
+            Map.entry("group.id", "use KAFKA_GROUP"),
+            Map.entry("client.id", "use KAFKA_CLIENT_ID"),
+            Map.entry("enable.auto.commit", "offsets are committed only after each event's outcome (at least once)"),
+            Map.entry("auto.offset.reset", "use KAFKA_AUTO_OFFSET_RESET"),
+            Map.entry("max.poll.records", "follows CONCURRENCY (the records held in flight)"),
+            Map.entry("partition.assignment.strategy", "cooperative-sticky keeps rebalances from stopping every "
+                    + "partition"),
+            Map.entry("key.deserializer", "events are read as bytes"),
+            Map.entry("value.deserializer", "events are read as bytes"),
+            Map.entry("key.serializer", "results are written as bytes"),
+            Map.entry("value.serializer", "results are written as bytes"),
+            Map.entry("enable.idempotence", "results are written once per try"),
+            Map.entry("acks", "a result counts as published only once every in-sync replica has it"),
+            Map.entry("delivery.timeout.ms", "follows the publish timeout"),
+            Map.entry("request.timeout.ms", "follows the publish timeout"),
+            Map.entry("max.block.ms", "follows the publish timeout"));
+
     /** Checks what QUEUE_SYSTEM=KAFKA needs; every problem at once. */
     public static void requireComplete(Config c) {
         ConfigException.throwIfAny(problems(c));
@@ -93,6 +115,13 @@ public final class KafkaSettings {
                 problems.add("Invalid item in KAFKA_PROPERTIES: an item is not key=value (items are not shown: they "
                         + "may hold passwords)");
                 break;
+            }
+            String key = item.substring(0, item.indexOf('=')).trim();
+            String why = OWNED.get(key);
+            if (why != null) {
+                // The key is shown, never the value.
+                problems.add("KAFKA_PROPERTIES sets " + key + ", which the worker sets itself and would override: "
+                        + why);
             }
         }
         return problems;

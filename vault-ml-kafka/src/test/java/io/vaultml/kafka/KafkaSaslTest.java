@@ -75,6 +75,19 @@ class KafkaSaslTest {
     }
 
     @Test
+    void propertiesTheWorkerSetsItselfAreRefusedNotSilentlyIgnored() {
+        ConfigException e = assertThrows(ConfigException.class, () -> KafkaSettings.requireComplete(
+                KafkaSettings.CONFIG.parse(ConfigSource.of(Map.of("KAFKA_BROKER", "k:9092", "QUEUE_NAME", "in",
+                        "QUEUE_TARGET", "out", "KAFKA_PROPERTIES",
+                        "acks=1, enable.auto.commit=true, linger.ms=5, max.poll.records=500")))));
+        assertEquals(3, e.problems().size(), e.problems().toString());
+        assertTrue(e.problems().get(0).startsWith("KAFKA_PROPERTIES sets acks, which the worker sets itself"),
+                e.problems().get(0));
+        assertTrue(e.getMessage().contains("enable.auto.commit") && e.getMessage().contains("max.poll.records"));
+        assertFalse(e.getMessage().contains("linger.ms"), "a property the worker leaves alone passes");
+    }
+
+    @Test
     void missingSettingsAreListedTogether() {
         ConfigException e = assertThrows(ConfigException.class, () -> KafkaSettings.requireComplete(
                 KafkaSettings.CONFIG.parse(ConfigSource.of(Map.of("KAFKA_SECURITY", "SASL_SSL",
