@@ -38,9 +38,11 @@ public final class KerberosHttpConfig {
                     + "event's payload.fileSize or the Content-Length says so). 0: an eighth of the JVM's maximum "
                     + "heap, at most 1 GiB, so CONCURRENCY downloads cannot exhaust the heap.").build();
     public static final ConfigKey<String> VAULT_ALLOWED_HOSTS = ConfigKey.string("VAULT_ALLOWED_HOSTS").group(VAULT)
-            .doc("Comma-separated host names, besides VAULT_API_URL's, that may receive the configured Vault keys "
-                    + "when an event's data.storage_uri points there. An event naming any other host must bring its "
-                    + "own data.storage_access_key and data.storage_secret, or it is dead-lettered.").build();
+            .doc("Comma-separated places, besides VAULT_API_URL, that may receive the configured Vault keys when an "
+                    + "event's data.storage_uri points there: an origin (https://vault-b:8443) is matched exactly; a "
+                    + "bare host name is trusted only on VAULT_API_URL's scheme and port, or on https's default "
+                    + "port. An event naming any other place must bring its own data.storage_access_key and "
+                    + "data.storage_secret, or it is dead-lettered.").build();
     public static final ConfigKey<Integer> VAULT_RETRIES = ConfigKey.integer("VAULT_RETRIES").defaultValue(3)
             .validator(Validators.between(1, 20)).group(VAULT)
             .doc("Tries per Vault or Hub call for connection errors, timeouts, 429 and 5xx (exponential backoff "

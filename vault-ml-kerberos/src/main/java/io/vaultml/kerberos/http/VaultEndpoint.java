@@ -23,7 +23,10 @@ import java.util.stream.Collectors;
  * @param baseUrl e.g. {@code http://vault-lb.kerberos-vault/api}
  * @param accessKey account access key
  * @param secretKey account secret
- * @param trustedHosts further host names (lower case) that may receive the configured keys
+ * @param trustedHosts further places that may receive the configured keys: an origin
+ *     ({@code https://vault-b:8443}, matched exactly: scheme, host and port), or a bare host name, which trusts that
+ *     host only on the configured Vault's scheme and port, or on https's default port: never plain http or another
+ *     port the operator did not name
  * @param configured whether this is the operator's endpoint (false for one an event named)
  */
 public record VaultEndpoint(String baseUrl, String accessKey, Secret secretKey, Set<String> trustedHosts,
@@ -34,8 +37,21 @@ public record VaultEndpoint(String baseUrl, String accessKey, Secret secretKey, 
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
         baseUrl = baseUrl.replaceAll("/+$", "");
-        trustedHosts = trustedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+        trustedHosts = trustedHosts.stream().map(VaultEndpoint::normalise).filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A bare host in lower case, or an origin written as {@link HttpCall#origin} writes it. */
+    private static String normalise(String entry) {
+        String e = entry.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (!e.contains("://")) {
+            return e;
+        }
+        try {
+            return HttpCall.origin(HttpCall.httpUrl(e, "An entry of VAULT_ALLOWED_HOSTS", "config"));
+        } catch (RuntimeException invalid) {
+            return ""; // not a URL: trusts nothing
+        }
     }
 
     /** The operator's Vault, trusted with its own keys only. */
@@ -67,7 +83,7 @@ public record VaultEndpoint(String baseUrl, String accessKey, Secret secretKey, 
         URI target = HttpCall.httpUrl(o.uri(), what, VaultMediaFetcher.STAGE);
         String host = target.getHost().toLowerCase(Locale.ROOT);
         boolean sameVault = HttpCall.origin(target).equals(HttpCall.origin(uri()));
-        boolean trusted = sameVault || trustedHosts.contains(host);
+        boolean trusted = sameVault || trusts(target);
         if (trusted) {
             return new VaultEndpoint(o.uri(), o.accessKeyOverride().orElse(accessKey),
                     o.secretKeyOverride().orElse(secretKey), trustedHosts, sameVault);
@@ -79,6 +95,22 @@ public record VaultEndpoint(String baseUrl, String accessKey, Secret secretKey, 
                     + "keys are never sent to another host");
         }
         return new VaultEndpoint(o.uri(), o.accessKey(), o.secretKey(), Set.of(), false);
+    }
+
+    /** Whether {@code target}'s origin may receive the configured keys (see {@link #trustedHosts}). */
+    private boolean trusts(URI target) {
+        String origin = HttpCall.origin(target);
+        if (trustedHosts.contains(origin)) {
+            return true;
+        }
+        String host = target.getHost().toLowerCase(Locale.ROOT);
+        if (!trustedHosts.contains(host)) {
+            return false;
+        }
+        URI configuredVault = uri();
+        String asConfigured = HttpCall.origin(URI.create(configuredVault.getScheme() + "://" + host
+                + (configuredVault.getPort() >= 0 ? ":" + configuredVault.getPort() : "")));
+        return origin.equals(asConfigured) || origin.equals("https://" + host + ":443");
     }
 
     /** The base URL's origin ({@code scheme://host:port}): its circuit breaker's name. */

@@ -187,11 +187,24 @@ class VaultHttpTest {
     }
 
     @Test
-    void anAllowedHostReceivesTheConfiguredKeys(WireMockRuntimeInfo wm) {
+    void aBareAllowedHostIsTrustedOnlyOnTheConfiguredSchemeAndPort(WireMockRuntimeInfo wm) {
         stubFor(get("/other/storage/blob").willReturn(ok().withBody(MP4)));
+        // Configured: port 1. Allowed: localhost, bare. The event names localhost on another port over http.
         VaultMediaFetcher fetcher = new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:1/unreachable", ACCESS,
                 Secret.of(SECRET)).trusting(java.util.Set.of("LocalHost")), VaultMediaFetcher.Mode.BLOB, T, T,
                 1 << 20, fast());
+        UnprocessableInputException e = expect(UnprocessableInputException.class, () -> fetcher.fetch(event("c.mp4",
+                -1, "\"data\":{\"storage_uri\":\"http://localhost:" + wm.getHttpPort() + "/other\"},")));
+        assertTrue(e.getMessage().contains("nor in VAULT_ALLOWED_HOSTS"), e.getMessage());
+        assertEquals(0, wm.getWireMock().getServeEvents().size(), "nothing was sent to the other port");
+    }
+
+    @Test
+    void anAllowedOriginReceivesTheConfiguredKeys(WireMockRuntimeInfo wm) {
+        stubFor(get("/other/storage/blob").willReturn(ok().withBody(MP4)));
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(new VaultEndpoint("http://127.0.0.1:1/unreachable", ACCESS,
+                Secret.of(SECRET)).trusting(java.util.Set.of("HTTP://LocalHost:" + wm.getHttpPort() + "/")),
+                VaultMediaFetcher.Mode.BLOB, T, T, 1 << 20, fast());
         fetcher.fetch(event("c.mp4", -1, "\"data\":{\"storage_uri\":\"http://localhost:" + wm.getHttpPort()
                 + "/other\"},"));
         verify(1, getRequestedFor(urlEqualTo("/other/storage/blob"))
