@@ -46,7 +46,8 @@ public final class DirectoryEventSource implements EventSource {
     private final Set<String> processed = new HashSet<>();
     private final Map<String, Delivery> inFlight = new LinkedHashMap<>();
     private final Map<String, Long> sizeSeen = new HashMap<>();
-    private final FileChannel processedLog;
+    private FileChannel processedLog;
+    private int forgottenSinceCompaction;
     private boolean initialScanDone;
     private boolean woken;
     private boolean givenBack;
@@ -158,8 +159,52 @@ public final class DirectoryEventSource implements EventSource {
                 explainSkipped(files.size(), done, ready.size());
             }
             initialScanDone = true;
+            if (!runOnce) {
+                forgetGone(files);
+            }
         }
         return ready;
+    }
+
+    /**
+     * Watching for days, the folder's files come and go: what this remembers of a file (its size, that it was
+     * processed) is dropped once the file has left the folder, so memory follows the folder, not its history; and
+     * {@code processed.txt} is rewritten without them once they outnumber the files it still needs to list.
+     */
+    private void forgetGone(List<Path> files) {
+        Set<String> present = new HashSet<>();
+        for (Path file : files) {
+            present.add(directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"));
+        }
+        sizeSeen.keySet().retainAll(present);
+        int before = processed.size();
+        processed.retainAll(present);
+        forgottenSinceCompaction += before - processed.size();
+        if (forgottenSinceCompaction > Math.max(1000, processed.size())) {
+            compactProcessedLog();
+        }
+    }
+
+    /** Rewrites {@code processed.txt} with the remembered files only, replacing it atomically. */
+    private void compactProcessedLog() {
+        try {
+            Path fresh = processedFile.resolveSibling("processed.txt.new");
+            Files.write(fresh, processed.stream().sorted().map(k -> k + "\n").toList(), StandardCharsets.UTF_8);
+            processedLog.close();
+            Files.move(fresh, processedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            processedLog = FileChannel.open(processedFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            forgottenSinceCompaction = 0;
+        } catch (IOException e) {
+            log.warn("Could not compact {}: {}; it keeps growing until the next try", processedFile, e.getMessage());
+        }
+    }
+
+    /** Files remembered (processed or seen); tests check it follows the folder. */
+    int remembered() {
+        synchronized (lock) {
+            return processed.size() + sizeSeen.size();
+        }
     }
 
     /** Says, once, why recordings in the folder are not processed: a second run otherwise prints nothing at all. */

@@ -54,4 +54,23 @@ class DirectoryEventSourceTest {
             assertTrue(source.exhausted());
         }
     }
+
+    @Test
+    void watchingRemembersTheFolderNotItsHistory(@TempDir Path dir) throws Exception {
+        Path watch = Files.createDirectories(dir.resolve("in"));
+        try (DirectoryEventSource source = new DirectoryEventSource(watch, dir.resolve("state"), Duration.ofMillis(1),
+                false)) {
+            for (int round = 0; round < 3; round++) {
+                Path file = Files.write(watch.resolve("r" + round + ".mp4"), new byte[10]);
+                List<Delivery> taken = new ArrayList<>();
+                Await.until(() -> taken.addAll(source.poll(Duration.ofMillis(5))) || !taken.isEmpty(),
+                        Duration.ofSeconds(10), () -> "not taken");
+                taken.forEach(source::complete);
+                Files.delete(file); // the agent's retention, or an operator, cleans the folder
+            }
+            source.poll(Duration.ofMillis(5));
+            Await.until(() -> source.poll(Duration.ofMillis(5)).isEmpty() && source.remembered() == 0,
+                    Duration.ofSeconds(10), () -> "still remembers " + source.remembered() + " files that left");
+        }
+    }
 }
