@@ -6,6 +6,7 @@ import io.vaultml.api.DetectorInfo;
 import io.vaultml.api.Frame;
 import io.vaultml.api.RetriableException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -37,6 +38,7 @@ import java.util.function.LongConsumer;
  * health endpoint.
  */
 public final class SharedDetector implements Detector {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SharedDetector.class);
     private record Request(Frame frame, CompletableFuture<List<Detection>> result) {
     }
 
@@ -48,6 +50,10 @@ public final class SharedDetector implements Detector {
     private final LongConsumer batchTimer;
     private volatile boolean running = true;
     private volatile Throwable death;
+    private final Object closing = new Object();
+    private boolean closeWhenIdle;
+    private boolean detectorClosed;
+    private volatile Duration closeWait = Duration.ofSeconds(10);
 
     /**
      * Enough queued frames for two full batches plus one per decoding recording: the next batch is ready while
@@ -209,6 +215,12 @@ public final class SharedDetector implements Detector {
             death = t;
             failQueued(new InferenceStoppedException("the inference thread died: " + t, t));
             throw t;
+        } finally {
+            synchronized (closing) {
+                if (closeWhenIdle) {
+                    closeDetectorOnce();
+                }
+            }
         }
     }
 
@@ -256,10 +268,35 @@ public final class SharedDetector implements Detector {
         running = false;
         thread.interrupt();
         try {
-            thread.join(10_000);
+            thread.join(closeWait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        detector.close();
+        synchronized (closing) {
+            if (thread.isAlive()) {
+                // Closing now would free the native session under a running inference (a crash, not an error):
+                // the inference thread closes it when that run returns.
+                closeWhenIdle = true;
+                log.warn("Inference still running {} s after close; the detector is closed when it returns",
+                        closeWait.toSeconds());
+                return;
+            }
+        }
+        closeDetectorOnce();
+    }
+
+    private void closeDetectorOnce() {
+        synchronized (closing) {
+            if (!detectorClosed) {
+                detectorClosed = true;
+                detector.close();
+            }
+        }
+    }
+
+    /** How long {@link #close} waits for a running inference before leaving the detector to its thread. */
+    SharedDetector closeWait(Duration wait) {
+        this.closeWait = wait;
+        return this;
     }
 }

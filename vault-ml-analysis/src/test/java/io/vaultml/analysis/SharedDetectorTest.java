@@ -1,6 +1,7 @@
 package io.vaultml.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,5 +86,49 @@ class SharedDetectorTest {
             detector.failure = null;
             assertEquals(1, inference.detect(Frames.withWhiteBox(1, 32, 32, 0, 0, 4, 4)).size(), "the service goes on");
         }
+    }
+
+    /** Records whether close came while an inference was still running inside it (a native session freed in use). */
+    static final class NativeLikeDetector extends ScriptedDetector {
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch finish = new CountDownLatch(1);
+        volatile boolean running;
+        volatile boolean closedWhileRunning;
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public List<List<Detection>> detectAll(List<Frame> frames) {
+            running = true;
+            inside.countDown();
+            while (finish.getCount() > 0) {
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    // native code does not notice interrupts
+                }
+            }
+            running = false;
+            return fake.detectAll(frames);
+        }
+
+        @Override
+        public void close() {
+            closedWhileRunning |= running;
+            closed.countDown();
+        }
+    }
+
+    @Test
+    void closeNeverClosesTheDetectorUnderARunningInference() throws Exception {
+        NativeLikeDetector detector = new NativeLikeDetector();
+        SharedDetector shared = new SharedDetector(detector, 4, n -> { }).closeWait(java.time.Duration.ofMillis(100));
+        shared.submit(Frames.black(32, 32), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        assertTrue(detector.inside.await(10, TimeUnit.SECONDS));
+        shared.close(); // returns after its wait, the inference still running
+        assertFalse(detector.closedWhileRunning, "closed under a running inference");
+        assertEquals(1, detector.closed.getCount(), "not closed yet");
+        detector.finish.countDown();
+        assertTrue(detector.closed.await(10, TimeUnit.SECONDS), "closed once the inference returned");
+        assertFalse(detector.closedWhileRunning);
     }
 }
