@@ -53,6 +53,15 @@ public interface EventSource extends AutoCloseable {
     }
 
     /**
+     * A try of a begun delivery ended without an outcome, and the worker keeps the delivery to try it again later
+     * (after a backoff or an outage), calling {@link #begin} first. Until then nothing is processing it, so a
+     * source that waits for the deliveries being processed (Kafka, before it hands a partition over) need not wait
+     * for this one. Safe from any thread. The default does nothing.
+     */
+    default void suspend(Delivery delivery) {
+    }
+
+    /**
      * Whether a finite source (a directory processed once, a replay) has delivered everything it will ever deliver
      * and every delivery was completed; the worker then stops. Brokers never are.
      */

@@ -64,6 +64,8 @@ public final class KafkaEventSource implements EventSource {
     private final int maxInFlight;
     private final ConcurrentLinkedQueue<Delivery> completions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Delivery> retries = new ConcurrentLinkedQueue<>();
+    /** Begun deliveries between two tries (backing off in the worker): not running, so no rebalance waits for them. */
+    private final ConcurrentLinkedQueue<Delivery> suspensions = new ConcurrentLinkedQueue<>();
     // Poll-thread state.
     private final Map<TopicPartition, TreeMap<Long, Boolean>> unsettled = new HashMap<>();
     private final Map<String, Tracked> inFlight = new HashMap<>();
@@ -76,6 +78,10 @@ public final class KafkaEventSource implements EventSource {
      */
     private static final Duration REVOCATION_GRACE = Duration.ofSeconds(30);
     private final String instanceId;
+    /** Offsets a previous owner settled beyond its commit ({@link SettledOffsets}): skipped when fetched. */
+    private final Map<TopicPartition, java.util.TreeSet<Long>> settledBefore = new HashMap<>();
+    /** The last commit per partition (offset and metadata), so an unchanged one is not sent again. */
+    private final Map<TopicPartition, OffsetAndMetadata> lastCommit = new HashMap<>();
     /** Records given back (partition, offset): unsettled, and to be delivered again when fetched again. */
     private final java.util.Set<Map.Entry<TopicPartition, Long>> released = new java.util.HashSet<>();
     /** True while a rebalance waits for the revoked partitions' running recordings (tests wait on it). */
@@ -155,6 +161,11 @@ public final class KafkaEventSource implements EventSource {
                 // Fetched again after a rewind, but already settled or still in flight: never a second outcome.
                 continue;
             }
+            java.util.TreeSet<Long> before = settledBefore.get(tp);
+            if (before != null && before.remove(r.offset())) {
+                tracked.put(r.offset(), true); // a previous owner published it: settled, committed in order
+                continue;
+            }
             tracked.put(r.offset(), false);
             int attempt = attempts.merge(id, 1, Integer::sum);
             Delivery delivery = new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic",
@@ -195,8 +206,8 @@ public final class KafkaEventSource implements EventSource {
      * once the commit succeeded: a failed commit (a wakeup at shutdown, a coordinator move) keeps them, and the
      * next settle commits them again.
      */
-    private void commit(Collection<TopicPartition> partitions) {
-        commit(partitions, false);
+    private boolean commit(Collection<TopicPartition> partitions) {
+        return commit(partitions, false);
     }
 
     /**
@@ -205,26 +216,34 @@ public final class KafkaEventSource implements EventSource {
      *     on every transient failure, deadline and SIGTERM, so one elsewhere would make the new owner publish them
      *     again. A wakeup swallowed here is raised again afterwards, so the poll it was meant for still returns.
      */
-    private void commit(Collection<TopicPartition> partitions, boolean throughWakeups) {
+    private boolean commit(Collection<TopicPartition> partitions, boolean throughWakeups) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition tp : partitions) {
             TreeMap<Long, Boolean> offsets = unsettled.get(tp);
-            if (offsets == null) {
+            if (offsets == null || offsets.isEmpty()) {
                 continue;
             }
-            long next = -1;
+            // Up to the first record not settled; the settled ones after it go into the metadata.
+            long next = offsets.lastKey() + 1;
+            List<Long> beyond = new ArrayList<>();
             for (Map.Entry<Long, Boolean> e : offsets.entrySet()) {
-                if (!e.getValue()) {
-                    break;
+                if (!e.getValue() && next > e.getKey()) {
+                    next = e.getKey();
+                } else if (e.getValue() && e.getKey() > next) {
+                    beyond.add(e.getKey());
                 }
-                next = e.getKey() + 1;
             }
-            if (next >= 0) {
-                commit.put(tp, new OffsetAndMetadata(next));
+            if (next == offsets.firstKey() && beyond.isEmpty()) {
+                continue; // nothing settled since the last commit
+            }
+            beyond.addAll(settledBefore.getOrDefault(tp, new java.util.TreeSet<>()));
+            OffsetAndMetadata at = new OffsetAndMetadata(next, SettledOffsets.encode(next, beyond));
+            if (!at.equals(lastCommit.get(tp))) {
+                commit.put(tp, at);
             }
         }
         if (commit.isEmpty()) {
-            return;
+            return true;
         }
         boolean wokenUp = false;
         try {
@@ -237,16 +256,21 @@ public final class KafkaEventSource implements EventSource {
                     if (!throughWakeups || tries >= 10) {
                         log.info("Kafka commit of {} interrupted by a wakeup; it is retried at the next poll",
                                 commit.keySet());
-                        return;
+                        return false;
                     }
                 }
             }
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            // Expected while members join or leave: the group refuses commits until the rebalance completes.
+            log.debug("Kafka commit of {} waits for the rebalance in progress", commit.keySet());
+            return false;
         } catch (KafkaException e) {
             // Not fatal: the offsets stay settled here and are committed with the next poll (at least once).
             log.warn("Kafka commit of {} failed: {}; retried at the next poll", commit.keySet(), e.getMessage());
-            return;
+            return false;
         }
         commit.forEach((tp, next) -> {
+            lastCommit.put(tp, next);
             TreeMap<Long, Boolean> offsets = unsettled.get(tp);
             if (offsets != null) {
                 offsets.headMap(next.offset(), false).clear();
@@ -255,6 +279,7 @@ public final class KafkaEventSource implements EventSource {
         if (wokenUp) {
             consumer.wakeup();
         }
+        return true;
     }
 
     private void updatePause() {
@@ -290,11 +315,52 @@ public final class KafkaEventSource implements EventSource {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("Kafka partitions assigned: {}", partitions);
+                rememberSettledBefore(partitions);
+            }
+        }
+    }
+
+    /** Reads what the previous owners settled beyond their commits, so that those records are skipped. */
+    private void rememberSettledBefore(Collection<TopicPartition> partitions) {
+        try {
+            committedThroughWakeups(partitions).forEach((tp, at) -> {
+                if (at != null) {
+                    java.util.TreeSet<Long> settled = SettledOffsets.decode(at.offset(), at.metadata());
+                    if (!settled.isEmpty()) {
+                        settledBefore.put(tp, settled);
+                        log.info("Kafka partition {}: {} record(s) after the committed offset {} were already "
+                                + "published and are skipped", tp, settled.size(), at.offset());
+                    }
+                }
+            });
+        } catch (KafkaException e) {
+            // Without them the records are delivered again: at least once, as Kafka's own offset allows.
+            log.warn("Kafka: could not read the committed offsets of {}: {}", partitions, e.getMessage());
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committedThroughWakeups(Collection<TopicPartition> partitions) {
+        boolean wokenUp = false;
+        try {
+            for (int tries = 0; ; tries++) {
+                try {
+                    return consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(10));
+                } catch (WakeupException e) {
+                    wokenUp = true;
+                    if (tries >= 10) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (wokenUp) {
+                consumer.wakeup(); // the poll it was meant for still returns promptly
             }
         }
     }
 
     private void settleCompletionsOnly() {
+        applySuspensions();
         Delivery d;
         while ((d = completions.poll()) != null) {
             Tracked t = inFlight.get(d.id());
@@ -356,8 +422,27 @@ public final class KafkaEventSource implements EventSource {
         }
     }
 
+    /** Poll thread only. */
+    private void applySuspensions() {
+        Delivery d;
+        while ((d = suspensions.poll()) != null) {
+            Tracked t = inFlight.get(d.id());
+            if (t != null && t.is(d)) {
+                running.remove(d.id());
+            }
+        }
+    }
+
+    @Override
+    public void suspend(Delivery delivery) {
+        if (!closed) {
+            suspensions.add(delivery);
+        }
+    }
+
     @Override
     public boolean begin(Delivery delivery) {
+        applySuspensions(); // a suspension queued before this begin must not undo it afterwards
         Tracked t = inFlight.get(delivery.id());
         if (t == null || !t.is(delivery)) {
             return false; // its partition was revoked (and may have come back, with a newer delivery of the record)
@@ -369,6 +454,8 @@ public final class KafkaEventSource implements EventSource {
     private void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             unsettled.remove(tp);
+            settledBefore.remove(tp);
+            lastCommit.remove(tp);
         }
         released.removeIf(t -> partitions.contains(t.getKey()));
         for (TopicPartition tp : partitions) {
@@ -438,6 +525,25 @@ public final class KafkaEventSource implements EventSource {
         consumer.close(Duration.ZERO);
     }
 
+    /**
+     * The final commit. A group that is rebalancing (a member joining as this one stops) refuses commits, and
+     * leaving then hands the partitions over as lost, uncommitted: their finished recordings would be published
+     * again by the new owners. So, fetching nothing, this polls the rebalance to its end (a revocation on the way
+     * commits through the listener) and commits then, within the close timeout.
+     */
+    private void commitBeforeLeaving() {
+        long deadline = System.nanoTime() + KafkaSettings.closeTimeout().toNanos();
+        while (!commit(unsettled.keySet()) && System.nanoTime() - deadline < 0) {
+            consumer.pause(consumer.assignment());
+            try {
+                // Records of newly assigned partitions may come back: not tracked, never committed, so ignored.
+                consumer.poll(Duration.ofMillis(100));
+            } catch (WakeupException e) {
+                // a late wakeup from a worker thread: go round again
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -445,7 +551,7 @@ public final class KafkaEventSource implements EventSource {
         }
         try {
             settleCompletionsOnly();
-            commit(unsettled.keySet());
+            commitBeforeLeaving();
         } catch (RuntimeException e) {
             log.warn("Final Kafka commit failed: {}", e.getMessage());
         } finally {

@@ -74,6 +74,11 @@ final class Pipeline {
             stepStarted = clock.getAsLong();
         }
 
+        /** A new try of the same step begins: its time counts from now (its budget stays). */
+        void restartStep() {
+            stepStarted = clock.getAsLong();
+        }
+
         long stepStarted() {
             return stepStarted;
         }

@@ -28,7 +28,9 @@ final class Watchdog {
         this.lastFinished = new AtomicLong(clock.getAsLong());
     }
 
+    /** A try starts: its step's time counts from now, not from the previous try (a retry after a backoff). */
     void started(DeliveryState state) {
+        state.progress.restartStep();
         running.put(state, clock.getAsLong());
     }
 

@@ -220,6 +220,9 @@ final class Worker {
     }
 
     private void handleFailure(DeliveryState state, Throwable failure) {
+        if (failure instanceof RetriableException) {
+            source.suspend(state.delivery); // kept for a later try: nothing processes it meanwhile
+        }
         if (failure instanceof OutageException e) {
             long until = clock.getAsLong() + e.retryAfter().toNanos();
             if (pausedUntil.getAndAccumulate(until, Math::max) - clock.getAsLong() <= 0) {

@@ -82,4 +82,19 @@ class DeliveryStateTest {
         assertEquals(List.of(a), later.due());
         assertTrue(later.isEmpty());
     }
+
+    @Test
+    void aRetryStartedLongAfterItsFirstTryIsNotStuck() {
+        Watchdog watchdog = new Watchdog(now::get, Duration.ofMinutes(5));
+        DeliveryState s = state(1);
+        s.progress.beginStep(Duration.ofSeconds(4));
+        watchdog.started(s);
+        assertEquals(List.of(), watchdog.stuck());
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals(List.of(s), watchdog.stuck(), "past 4 s + a tenth + 1 s in one step");
+        watchdog.ended(s, false);
+        now.addAndGet(Duration.ofSeconds(30).toNanos()); // an outage's pause
+        watchdog.started(s); // the retry: the pipeline has not begun its step yet
+        assertEquals(List.of(), watchdog.stuck(), "the retry's time counts from its own start");
+    }
 }

@@ -52,16 +52,19 @@ public final class Resilience {
         this.retry = Retry.of(name, RetryConfig.custom().maxAttempts(attempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(firstBackoff, 2.0, 0.5))
                 .retryExceptions(RetriableException.class)
-                // Out of time is out of time: another try would only fail at once (or run past the deadline).
-                .ignoreExceptions(HttpCall.TimeLimitExceeded.class)
-                .ignoreExceptions(UnprocessableInputException.class, CallNotPermittedException.class)
+                // One list (a second call replaces the first). Out of time is out of time: another try would only
+                // fail at once, or run past the recording's deadline.
+                .ignoreExceptions(UnprocessableInputException.class, CallNotPermittedException.class,
+                        HttpCall.TimeLimitExceeded.class)
                 .build());
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50)
                 .waitDurationInOpenState(openFor).permittedNumberOfCallsInHalfOpenState(1)
                 .recordExceptions(RetriableException.class)
-                .ignoreExceptions(UnprocessableInputException.class)
+                // A recording that did not arrive within its own deadline is that recording's problem (its retries
+                // and dead letter decide), not a sign the service is down: it must not pause every other recording.
+                .ignoreExceptions(UnprocessableInputException.class, HttpCall.TimeLimitExceeded.class)
                 .build();
     }
 

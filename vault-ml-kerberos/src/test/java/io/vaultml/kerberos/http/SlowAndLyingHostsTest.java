@@ -122,4 +122,19 @@ class SlowAndLyingHostsTest {
                 VaultHttpTest.fast()).fetch(VaultHttpTest.event("cam/honest.mp4", -1, ""), Duration.ofSeconds(10));
         assertEquals(mp4.length, media.size());
     }
+
+    @Test
+    void recordingsThatRunOutOfTimeAreNeitherRetriedNorAnOutage() {
+        Resilience resilience = new Resilience("vault", 3, Duration.ofMillis(1), Duration.ofSeconds(30));
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            assertThrows(HttpCall.TimeLimitExceeded.class, () -> resilience.call("http://vault:80", true, () -> {
+                calls.incrementAndGet();
+                throw new HttpCall.TimeLimitExceeded("download of cam/" + calls.get() + ".mp4 did not finish");
+            }));
+        }
+        assertEquals(10, calls.get(), "one call each: out of time is not retried");
+        assertEquals(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED,
+                resilience.state("http://vault:80"), "ten slow recordings are not an outage of the Vault");
+    }
 }
