@@ -134,18 +134,22 @@ public final class RecordingAnalyzer implements AutoCloseable {
         }
     }
 
+    /** The longest derived budget: an event declaring an absurd size must not get an endless one. */
+    static final Duration LONGEST_DERIVED_TIMEOUT = Duration.ofHours(6);
+
     /**
      * The deadline budget of one recording: the configured timeout, or, when that is zero, 2 min plus 2 s per frame
-     * the sampling may analyse plus 2 s per MiB the event declares. Generous on purpose: it bounds hangs, it does
-     * not police slow hardware.
+     * the sampling may analyse plus 2 s per MiB the event declares, at most {@link #LONGEST_DERIVED_TIMEOUT}.
+     * Generous on purpose: it bounds hangs, it does not police slow hardware.
      */
     public Duration timeoutFor(RecordingEvent event) {
         if (!timeout.isZero()) {
             return timeout;
         }
         int frames = sampling instanceof Sampling.Count c ? c.frames() : ((Sampling.Rate) sampling).max();
-        long mib = Math.max(0, event.fileSize()) >> 20;
-        return Duration.ofMinutes(2).plusSeconds(2L * frames).plusSeconds(2 * mib);
+        long mib = Math.min(Math.max(0, event.fileSize()) >> 20, LONGEST_DERIVED_TIMEOUT.toSeconds());
+        Duration derived = Duration.ofMinutes(2).plusSeconds(2L * Math.min(frames, 1_000_000)).plusSeconds(2 * mib);
+        return derived.compareTo(LONGEST_DERIVED_TIMEOUT) > 0 ? LONGEST_DERIVED_TIMEOUT : derived;
     }
 
     /** Fetches the event's recording and analyses it. */

@@ -52,6 +52,7 @@ public final class SharedDetector implements Detector {
     private volatile Throwable death;
     private final Object closing = new Object();
     private boolean closeWhenIdle;
+    private boolean loopExited;
     private boolean detectorClosed;
     private volatile Duration closeWait = Duration.ofSeconds(10);
 
@@ -217,6 +218,7 @@ public final class SharedDetector implements Detector {
             throw t;
         } finally {
             synchronized (closing) {
+                loopExited = true;
                 if (closeWhenIdle) {
                     closeDetectorOnce();
                 }
@@ -273,7 +275,7 @@ public final class SharedDetector implements Detector {
             Thread.currentThread().interrupt();
         }
         synchronized (closing) {
-            if (thread.isAlive()) {
+            if (!loopExited) { // not isAlive(): the thread may be past its last use of the detector but not gone
                 // Closing now would free the native session under a running inference (a crash, not an error):
                 // the inference thread closes it when that run returns.
                 closeWhenIdle = true;

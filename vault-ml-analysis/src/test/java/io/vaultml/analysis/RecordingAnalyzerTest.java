@@ -102,6 +102,9 @@ class RecordingAnalyzerTest {
             assertEquals(Duration.ofSeconds(330), count.timeoutFor(big), "+ 2 s x 100 MiB");
             assertEquals(Duration.ofSeconds(320), rate.timeoutFor(small), "2 min + 2 s x MAX_NUMBER_OF_PREDICTIONS");
             assertEquals(Duration.ofSeconds(42), fixed.timeoutFor(big), "a configured timeout wins");
+            RecordingEvent absurd = new RecordingEvent("cam/3.mp4", "", Long.MAX_VALUE, Map.of(), null, null,
+                    StorageOverride.NONE, "{}");
+            assertEquals(Duration.ofHours(6), count.timeoutFor(absurd), "an event cannot buy an endless deadline");
         }
     }
 }

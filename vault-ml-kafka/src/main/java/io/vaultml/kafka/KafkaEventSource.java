@@ -86,6 +86,8 @@ public final class KafkaEventSource implements EventSource {
     private final java.util.Set<Map.Entry<TopicPartition, Long>> released = new java.util.HashSet<>();
     /** True while a rebalance waits for the revoked partitions' running recordings (tests wait on it). */
     private volatile boolean revoking;
+    /** Set when close begins: the worker has drained, so a rebalance met while closing waits for nothing. */
+    private volatile boolean closing;
     private volatile boolean closed;
 
     /**
@@ -134,9 +136,9 @@ public final class KafkaEventSource implements EventSource {
         if (closed) {
             return List.of();
         }
-        settle();
         ConsumerRecords<byte[], byte[]> records;
         try {
+            settle(); // inside: a rewind asks the broker for positions, which can time out or meet a wakeup
             records = consumer.poll(timeout);
         } catch (WakeupException e) {
             return List.of();
@@ -251,6 +253,10 @@ public final class KafkaEventSource implements EventSource {
                 try {
                     consumer.commitSync(commit);
                     break;
+                } catch (org.apache.kafka.common.errors.OffsetMetadataTooLarge e) {
+                    // A broker with a lower offset.metadata.max.bytes: commit the offsets alone (at least once).
+                    log.warn("Kafka refused the settled-offsets metadata ({}); committing without it", e.getMessage());
+                    commit.replaceAll((tp, at) -> new OffsetAndMetadata(at.offset()));
                 } catch (WakeupException e) {
                     wokenUp = true;
                     if (!throughWakeups || tries >= 10) {
@@ -399,7 +405,7 @@ public final class KafkaEventSource implements EventSource {
      */
     private void awaitRunning(Collection<TopicPartition> partitions) {
         long deadline = System.nanoTime() + REVOCATION_GRACE.toNanos();
-        while (!closed) { // at close the worker has drained already: what still runs is given up on
+        while (!closed && !closing) { // at close the worker has drained already: what still runs is given up on
             settleCompletionsOnly();
             applyRetries(partitions);
             long left = running.stream().map(inFlight::get)
@@ -549,6 +555,7 @@ public final class KafkaEventSource implements EventSource {
         if (closed) {
             return;
         }
+        closing = true;
         try {
             settleCompletionsOnly();
             commitBeforeLeaving();

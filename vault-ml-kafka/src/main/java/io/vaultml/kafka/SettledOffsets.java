@@ -10,9 +10,10 @@ import java.util.TreeSet;
  * after a transient fault) holds that offset back, so the records after it that this worker already published
  * would be delivered again to whoever owns the partition next, after a rebalance or a restart. Writing their
  * offsets into the commit's metadata lets the next owner skip them: nothing is published twice because one
- * recording was slow. The text is {@code vaultml-settled:} and the offsets as distances from the committed offset,
- * comma separated, cut to fit Kafka's default metadata limit (4096 bytes); what is cut is delivered again (at
- * least once, as before).
+ * recording was slow. The text is {@code vaultml-settled:}, the committed offset it was written for, {@code :}, and
+ * the offsets as distances from it, comma separated, cut to fit Kafka's default metadata limit (4096 bytes); what
+ * is cut is delivered again (at least once, as before). Metadata stored under another offset than the one it
+ * names (a tool that copies a group's offsets to another cluster translates the offset, not the text) is ignored.
  */
 final class SettledOffsets {
     static final String PREFIX = "vaultml-settled:";
@@ -24,7 +25,7 @@ final class SettledOffsets {
 
     /** The metadata for a commit at {@code committed} of the settled offsets above it. */
     static String encode(long committed, Collection<Long> settled) {
-        StringBuilder out = new StringBuilder(PREFIX);
+        StringBuilder out = new StringBuilder(PREFIX).append(committed).append(':');
         boolean first = true;
         for (long offset : new TreeSet<>(settled)) {
             if (offset <= committed) {
@@ -46,7 +47,12 @@ final class SettledOffsets {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return out;
         }
-        for (String item : metadata.substring(PREFIX.length()).split(",")) {
+        String rest = metadata.substring(PREFIX.length());
+        int colon = rest.indexOf(':');
+        if (colon < 0 || !rest.substring(0, colon).equals(String.valueOf(committed))) {
+            return out; // written for another offset: its distances mean other records here
+        }
+        for (String item : rest.substring(colon + 1).split(",")) {
             try {
                 long distance = Long.parseLong(item.trim());
                 if (distance > 0) {

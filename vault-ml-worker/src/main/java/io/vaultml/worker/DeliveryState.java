@@ -11,9 +11,12 @@ import java.util.function.LongSupplier;
  *
  * <p><b>The attempt count</b> starts from what the transport says of earlier deliveries of the same message
  * ({@link Delivery#attempt()}: Kafka's rewinds, SQS's receive count, a quorum queue's {@code x-delivery-count}),
- * so it survives a redelivery, and each try here adds one. A message already delivered more often than the policy
- * allows (a worker processing it died each time, say) is dead-lettered without another try. An outage costs no
- * attempt. Used by one thread at a time; {@link #released} is read by others.
+ * so it survives a redelivery, and each try here adds one; a delivery always gets at least one try, because a
+ * transport's count also rises without any try (a message given back unstarted at shutdown, a lapsed visibility).
+ * A message already delivered more than twice as often as the policy allows (a worker processing it died each
+ * time, say) is dead-lettered without another try: below RabbitMQ 4's default quorum-queue delivery limit (20)
+ * with the default 8 attempts, so the worker's dead letter comes before the broker's silent drop. An outage costs
+ * no attempt. Used by one thread at a time; {@link #released} is read by others.
  */
 final class DeliveryState {
     enum Phase {
@@ -42,6 +45,8 @@ final class DeliveryState {
     private Throwable lastFailure;
     private long dueAt;
     private volatile boolean released;
+    /** A try is running and neither its thread nor the watchdog has claimed its end yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean tryOpen = new java.util.concurrent.atomic.AtomicBoolean();
 
     DeliveryState(Delivery delivery, LongSupplier clock) {
         this.delivery = delivery;
@@ -56,6 +61,9 @@ final class DeliveryState {
      */
     void start(RetryPolicy policy) {
         if (phase == Phase.WAITING && attempts >= policy.maxAttempts()) {
+            attempts = policy.maxAttempts() - 1; // this delivery's one try
+        }
+        if (phase == Phase.WAITING && delivery.attempt() > 2 * policy.maxAttempts()) {
             lastFailure = new IllegalStateException("delivered " + delivery.attempt() + " times without an outcome "
                     + "(a worker processing it may have died each time)");
             phase = Phase.EXHAUSTED;
@@ -64,6 +72,25 @@ final class DeliveryState {
             attempts++;
             phase = Phase.RUNNING;
         }
+        tryOpen.set(true);
+    }
+
+    /**
+     * The try's thread returned: true if it still owns the delivery, false if the watchdog released it meanwhile
+     * (then the redelivery decides, and this thread must not schedule it again). Exactly one of this and
+     * {@link #releaseIfRunning} wins.
+     */
+    boolean endTry() {
+        return tryOpen.compareAndSet(true, false);
+    }
+
+    /** The watchdog gives the running try's delivery back: true if it did, false if the try had just ended. */
+    boolean releaseIfRunning() {
+        if (!tryOpen.compareAndSet(true, false)) {
+            return false;
+        }
+        release();
+        return true;
     }
 
     /** Whether the running try writes dead letters instead of processing. */

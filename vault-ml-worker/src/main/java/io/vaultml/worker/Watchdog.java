@@ -47,13 +47,21 @@ final class Watchdog {
         long now = clock.getAsLong();
         List<DeliveryState> out = new ArrayList<>();
         for (DeliveryState state : running.keySet()) {
-            Duration budget = state.progress.stepBudget();
-            long stuckAfter = budget.plus(budget.dividedBy(10)).plusSeconds(1).toNanos();
+            long stuckAfter = stuckAfterNanos(state.progress.stepBudget());
             if (!state.released() && now - state.progress.stepStarted() > stuckAfter) {
                 out.add(state);
             }
         }
         return out;
+    }
+
+    /** A tenth and a second past the budget; a budget too large to count in nanoseconds never runs out. */
+    static long stuckAfterNanos(Duration budget) {
+        try {
+            return budget.plus(budget.dividedBy(10)).plusSeconds(1).toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** How long the try has been in its current step. */

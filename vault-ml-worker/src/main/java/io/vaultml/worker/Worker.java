@@ -178,7 +178,9 @@ final class Worker {
     /** Gives back the deliveries the watchdog finds stuck; their threads keep their slots until they return. */
     private void releaseStuck() {
         for (DeliveryState stuck : watchdog.stuck()) {
-            stuck.release();
+            if (!stuck.releaseIfRunning()) {
+                continue; // its thread returned just now: it decides
+            }
             source.retryLater(stuck.delivery);
             metrics.retry("stuck");
             log.warn("Delivery {} has been busy for {} s, past its budget; released for redelivery (its thread is "
@@ -187,7 +189,7 @@ final class Worker {
     }
 
     private void process(DeliveryState state) {
-        boolean finished = false;
+        Throwable failure = null;
         try {
             if (state.deadLettering()) {
                 pipeline.deadLetterUnsettled(state.delivery, state.progress,
@@ -195,21 +197,26 @@ final class Worker {
             } else {
                 pipeline.handle(state.delivery, state.progress);
             }
-            // Also after a release by the watchdog: the outcome exists, so the message may go.
-            source.complete(state.delivery);
-            state.done();
-            finished = true;
         } catch (RuntimeException | Error e) {
-            if (state.released()) {
+            failure = e;
+        }
+        // Claim the try's end before anything can schedule it again: the watchdog may have released it meanwhile.
+        boolean ownTry = state.endTry();
+        watchdog.ended(state, failure == null);
+        try {
+            if (failure == null) {
+                // Also after a release by the watchdog: the outcome exists, so the message may go.
+                source.complete(state.delivery);
+                state.done();
+            } else if (!ownTry) {
                 log.info("Stuck delivery {} ended with {} after it was released; its redelivery decides",
-                        state.delivery.id(), e.getClass().getSimpleName());
+                        state.delivery.id(), failure.getClass().getSimpleName());
             } else if (!running && Thread.currentThread().isInterrupted()) {
                 release(state, "at shutdown");
             } else {
-                handleFailure(state, e);
+                handleFailure(state, failure);
             }
         } finally {
-            watchdog.ended(state, finished);
             metrics.inFlight.decrementAndGet();
             permits.release();
             slotFreed.release();

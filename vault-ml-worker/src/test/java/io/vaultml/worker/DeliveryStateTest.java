@@ -54,14 +54,35 @@ class DeliveryStateTest {
     }
 
     @Test
-    void aMessageDeliveredTooOftenAlreadyGoesStraightToItsDeadLetter() {
-        DeliveryState s = state(4);
+    void aMessageDeliveredFarTooOftenAlreadyGoesStraightToItsDeadLetter() {
+        DeliveryState s = state(7); // more than twice the 3 attempts allowed
         s.start(policy);
         assertTrue(s.deadLettering());
-        assertTrue(s.exhaustedReason(now.get()).contains("delivered 4 times without an outcome"));
-        DeliveryState fine = state(3);
-        fine.start(policy);
-        assertFalse(fine.deadLettering(), "its third and last try");
+        assertTrue(s.exhaustedReason(now.get()).contains("delivered 7 times without an outcome"));
+        DeliveryState redelivered = state(5); // given back unstarted a few times (shutdowns): still gets a try
+        redelivered.start(policy);
+        assertFalse(redelivered.deadLettering());
+        assertEquals(DeliveryState.Next.DEAD_LETTER, redelivered.failed(new RetriableException("x"), policy, now.get()),
+                "but only the one");
+    }
+
+    @Test
+    void theWatchdogAndTheTrysThreadCannotBothClaimItsEnd() {
+        DeliveryState s = state(1);
+        s.start(policy);
+        assertTrue(s.releaseIfRunning());
+        assertFalse(s.endTry(), "released: the thread must not schedule it again");
+        DeliveryState t = state(1);
+        t.start(policy);
+        assertTrue(t.endTry());
+        assertFalse(t.releaseIfRunning(), "ended: nothing left to release");
+        assertFalse(t.released());
+    }
+
+    @Test
+    void budgetsTooLongToCountNeverOverflowTheWatchdog() {
+        assertEquals(Long.MAX_VALUE, Watchdog.stuckAfterNanos(Duration.ofSeconds(Long.MAX_VALUE / 4)));
+        assertEquals(Duration.ofMillis(5_400).toNanos(), Watchdog.stuckAfterNanos(Duration.ofSeconds(4)), "a tenth and a second past");
     }
 
     @Test

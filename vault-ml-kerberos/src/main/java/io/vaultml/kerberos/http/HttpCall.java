@@ -26,11 +26,11 @@ import java.util.Set;
  * {@value #MAX_REDIRECTS}, and a redirect to another origin (scheme, host or port) drops the credential headers:
  * a Vault or Hub that redirects elsewhere never hands that place the keys.
  *
- * <p>A 2xx body is read into an array that grows with what arrives, from at most {@value #FIRST_BUFFER} bytes,
- * towards the length the server or the event declares: a declared length reserves nothing before its bytes come,
- * so events or servers that claim huge sizes cost no memory; a length over the limit is refused before reading.
- * While it grows a body is briefly held twice (old and new array), so one download needs at most twice the
- * recording, and never more than twice the limit.
+ * <p>A 2xx body is read into an array that grows with what arrives: at most {@value #FIRST_BUFFER} bytes first,
+ * then, once those came, the length the server or the event declares: a declared length reserves nothing before
+ * its bytes come, so events or servers that claim huge sizes cost no memory, and an honest download holds its
+ * recording once (plus the first buffer while it is copied). Without a declared length the array doubles, briefly
+ * holding the body twice. A length over the limit is refused before reading.
  *
  * <p>{@link #timeLimit} bounds the whole exchange, body included: a host that trickles (a byte every few seconds,
  * which no read timeout notices) is cut off when the time is up ({@link TimeLimitExceeded}).
@@ -87,12 +87,19 @@ final class HttpCall {
     static final int FIRST_BUFFER = 1 << 20;
 
     /** Cuts off exchanges whose time is up: closing the connection ends a read blocked on a trickling host. */
-    private static final java.util.concurrent.ScheduledExecutorService CUTTER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "vault-ml-http-deadline");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor CUTTER = cutter();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor cutter() {
+        java.util.concurrent.ScheduledThreadPoolExecutor cutter = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, r -> {
+                    Thread t = new Thread(r, "vault-ml-http-deadline");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // A finished exchange cancels its cut: drop it at once instead of holding the connection until its deadline.
+        cutter.setRemoveOnCancelPolicy(true);
+        return cutter;
+    }
 
     /** The whole exchange ran past its time limit: transient (the host may be faster next time), never retried here. */
     static final class TimeLimitExceeded extends RetriableException {
@@ -159,10 +166,16 @@ final class HttpCall {
     /** The whole exchange, redirects and body included, must end within {@code limit} from now. */
     HttpCall timeLimit(Duration limit) {
         if (limit != null && !limit.isNegative() && !limit.isZero()) {
-            this.deadlineNanos = System.nanoTime() + limit.toNanos();
+            this.deadlineNanos = System.nanoTime() + saturatedNanos(limit);
             this.hasDeadline = true;
         }
         return this;
+    }
+
+    /** Nanoseconds of {@code d}, at most a year: a budget an event inflated cannot overflow arithmetic. */
+    static long saturatedNanos(Duration d) {
+        Duration year = Duration.ofDays(365);
+        return (d.compareTo(year) > 0 ? year : d).toNanos();
     }
 
     /** The size the body is expected to have when the server does not say (chunked): where the buffer grows to. */
@@ -190,7 +203,12 @@ final class HttpCall {
                 c.setReadTimeout((int) Math.max(1, Math.min(readTimeout.toMillis(), left)));
                 if (hasDeadline) {
                     HttpURLConnection connection = c;
-                    cut = CUTTER.schedule(connection::disconnect, left, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    // disconnect is not thread-safe: the cut and the finally below take turns on the connection.
+                    cut = CUTTER.schedule(() -> {
+                        synchronized (connection) {
+                            connection.disconnect();
+                        }
+                    }, left, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
                 c.setInstanceFollowRedirects(false);
                 c.setUseCaches(false);
@@ -242,7 +260,9 @@ final class HttpCall {
                     cut.cancel(false);
                 }
                 if (c != null) {
-                    c.disconnect();
+                    synchronized (c) {
+                        c.disconnect();
+                    }
                 }
             }
         }
@@ -306,12 +326,10 @@ final class HttpCall {
                 if (length >= cap) {
                     break;
                 }
-                // Grow with what arrived: double, landing exactly on the declared length when there is one; past
-                // it (a server that sends more than it said) go on doubling up to the cap.
-                long next = 2L * buffer.length;
-                if (goal > length) {
-                    next = Math.min(next, goal);
-                }
+                // The first buffer filled, so the bytes are really coming: take the declared length at once (one
+                // copy of the first buffer, never the whole recording twice). Without one, or past it (a server
+                // that sends more than it said), double up to the cap.
+                long next = goal > length && goal < cap ? goal : 2L * buffer.length;
                 buffer = Arrays.copyOf(buffer, (int) Math.min(next, cap));
             }
             int n = in.read(buffer, length, buffer.length - length);

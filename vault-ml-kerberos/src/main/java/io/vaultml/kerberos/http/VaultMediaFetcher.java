@@ -72,11 +72,11 @@ public final class VaultMediaFetcher implements MediaFetcher {
     /** Every HTTP exchange of the fetch, retries included, ends within {@code timeLimit} (null: no limit). */
     @Override
     public Media fetch(RecordingEvent event, Duration timeLimit) {
-        long deadline = System.nanoTime() + (timeLimit == null ? Duration.ofDays(365) : timeLimit).toNanos();
         if (event.fileSize() > maxBytes) {
             throw new UnprocessableInputException(STAGE, "Recording " + event.key() + " is " + event.fileSize()
                     + " bytes (payload.fileSize), more than the allowed " + maxBytes + " (VAULT_MAX_RECORDING_BYTES)");
         }
+        long deadline = System.nanoTime() + HttpCall.saturatedNanos(timeLimit == null ? Duration.ofDays(365) : timeLimit);
         VaultEndpoint target = endpoint.forEvent(event);
         HttpCall.Response r = resilience.call(target.origin(), target.configured(),
                 () -> mode == Mode.BLOB ? blob(target, event, deadline) : signed(target, event, deadline));

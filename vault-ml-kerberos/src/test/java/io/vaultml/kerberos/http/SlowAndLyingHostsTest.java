@@ -137,4 +137,14 @@ class SlowAndLyingHostsTest {
         assertEquals(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED,
                 resilience.state("http://vault:80"), "ten slow recordings are not an outage of the Vault");
     }
+
+    @Test
+    void anAbsurdDeclaredSizeIsRefusedByNameNotByAnArithmeticOverflow(WireMockRuntimeInfo wm) {
+        VaultMediaFetcher fetcher = new VaultMediaFetcher(VaultHttpTest.endpoint(wm), VaultMediaFetcher.Mode.BLOB,
+                T, T, 1L << 30, VaultHttpTest.fast());
+        // A derived deadline of ~10^10 s (2 s per declared MiB) must not overflow anything on the way.
+        var e = assertThrows(io.vaultml.api.UnprocessableInputException.class, () -> fetcher.fetch(
+                VaultHttpTest.event("cam/huge.mp4", 5_000_000_000_000_000L, ""), Duration.ofSeconds(10_000_000_000L)));
+        assertTrue(e.getMessage().contains("VAULT_MAX_RECORDING_BYTES"), e.getMessage());
+    }
 }
