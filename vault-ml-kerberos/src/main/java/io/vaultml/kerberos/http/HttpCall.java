@@ -195,6 +195,10 @@ final class HttpCall {
             }
             HttpURLConnection c = null;
             java.util.concurrent.ScheduledFuture<?> cut = null;
+            // disconnect is not thread-safe: the cut and the finally below take turns on this lock, never on the
+            // connection itself, whose monitor the JDK's own stream code may hold while a read waits for bytes.
+            Object turn = new Object();
+            boolean[] finished = {false};
             try {
                 long left = timeLeft(what);
                 c = (HttpURLConnection) uri.toURL().openConnection();
@@ -203,10 +207,11 @@ final class HttpCall {
                 c.setReadTimeout((int) Math.max(1, Math.min(readTimeout.toMillis(), left)));
                 if (hasDeadline) {
                     HttpURLConnection connection = c;
-                    // disconnect is not thread-safe: the cut and the finally below take turns on the connection.
                     cut = CUTTER.schedule(() -> {
-                        synchronized (connection) {
-                            connection.disconnect();
+                        synchronized (turn) {
+                            if (!finished[0]) {
+                                connection.disconnect();
+                            }
                         }
                     }, left, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
@@ -259,10 +264,11 @@ final class HttpCall {
                 if (cut != null) {
                     cut.cancel(false);
                 }
+                synchronized (turn) {
+                    finished[0] = true; // a cut that has not begun will not; one that has, has ended
+                }
                 if (c != null) {
-                    synchronized (c) {
-                        c.disconnect();
-                    }
+                    c.disconnect();
                 }
             }
         }
