@@ -1,6 +1,7 @@
 # CPU image of the vault-ml worker. Build from the repository root:
-#   docker build -t vault-ml:cpu .
-# Not built in this project's CI (no Docker engine there); kept deliberately plain.
+#   docker build -t vault-ml:cpu .        (or: podman build -t vault-ml:cpu .)
+# CI builds this file as it is (scripts/image-test.sh, with local stand-ins for the two eclipse-temurin bases) and
+# runs the image as deploy/kubernetes runs it; kept deliberately plain.
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
