@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -47,17 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEventSource implements EventSource {
     private static final Logger log = LoggerFactory.getLogger(KafkaEventSource.class);
 
-    /**
-     * A polled record and the one delivery made of it. The same offset fetched again after its partition left and
-     * came back is a new delivery with the same id: only the newest may begin, complete or be given back, so a
-     * stale one the worker still holds can neither run nor settle the new one's offset.
-     */
-    private record Tracked(TopicPartition partition, long offset, Delivery delivery) {
-        boolean is(Delivery d) {
-            return delivery == d;
-        }
-    }
-
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String group;
@@ -67,8 +54,9 @@ public final class KafkaEventSource implements EventSource {
     /** Begun deliveries between two tries (backing off in the worker): not running, so no rebalance waits for them. */
     private final ConcurrentLinkedQueue<Delivery> suspensions = new ConcurrentLinkedQueue<>();
     // Poll-thread state.
-    private final Map<TopicPartition, TreeMap<Long, Boolean>> unsettled = new HashMap<>();
-    private final Map<String, Tracked> inFlight = new HashMap<>();
+    private final OffsetLedger ledger = new OffsetLedger();
+    private final OffsetCommitter committer;
+    private final Map<String, TrackedDelivery> inFlight = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
     /** Deliveries the worker has begun and not yet completed or given back. */
     private final java.util.Set<String> running = new java.util.HashSet<>();
@@ -78,12 +66,6 @@ public final class KafkaEventSource implements EventSource {
      */
     private static final Duration REVOCATION_GRACE = Duration.ofSeconds(30);
     private final String instanceId;
-    /** Offsets a previous owner settled beyond its commit ({@link SettledOffsets}): skipped when fetched. */
-    private final Map<TopicPartition, java.util.TreeSet<Long>> settledBefore = new HashMap<>();
-    /** The last commit per partition (offset and metadata), so an unchanged one is not sent again. */
-    private final Map<TopicPartition, OffsetAndMetadata> lastCommit = new HashMap<>();
-    /** Records given back (partition, offset): unsettled, and to be delivered again when fetched again. */
-    private final java.util.Set<Map.Entry<TopicPartition, Long>> released = new java.util.HashSet<>();
     /** True while a rebalance waits for the revoked partitions' running recordings (tests wait on it). */
     private volatile boolean revoking;
     /** Set when close begins: the worker has drained, so a rebalance met while closing waits for nothing. */
@@ -112,6 +94,7 @@ public final class KafkaEventSource implements EventSource {
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(props);
+        this.committer = new OffsetCommitter(consumer, ledger);
         try {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, startupTimeout);
             log.info("Kafka topic {} has {} partition(s); consuming as group {}", topic,
@@ -158,22 +141,14 @@ public final class KafkaEventSource implements EventSource {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             String id = r.topic() + "-" + r.partition() + "@" + r.offset();
-            TreeMap<Long, Boolean> tracked = unsettled.computeIfAbsent(tp, k -> new TreeMap<>());
-            if (tracked.containsKey(r.offset()) && !released.remove(Map.entry(tp, r.offset()))) {
-                // Fetched again after a rewind, but already settled or still in flight: never a second outcome.
+            if (ledger.admit(tp, r.offset()) == OffsetLedger.Admission.SKIP) {
                 continue;
             }
-            java.util.TreeSet<Long> before = settledBefore.get(tp);
-            if (before != null && before.remove(r.offset())) {
-                tracked.put(r.offset(), true); // a previous owner published it: settled, committed in order
-                continue;
-            }
-            tracked.put(r.offset(), false);
             int attempt = attempts.merge(id, 1, Integer::sum);
             Delivery delivery = new Delivery(id, r.value() == null ? new byte[0] : r.value(), Map.of("topic",
                     r.topic(), "partition", String.valueOf(r.partition()), "offset", String.valueOf(r.offset())),
                     attempt);
-            inFlight.put(id, new Tracked(tp, r.offset(), delivery));
+            inFlight.put(id, new TrackedDelivery(tp, r.offset(), delivery));
             out.add(delivery);
         }
         updatePause();
@@ -184,7 +159,7 @@ public final class KafkaEventSource implements EventSource {
     private void settle() {
         settleCompletionsOnly();
         applyRetries(List.of());
-        commit(unsettled.keySet());
+        committer.commit(ledger.partitions(), false);
         updatePause();
     }
 
@@ -197,95 +172,7 @@ public final class KafkaEventSource implements EventSource {
         if (offset < consumer.position(tp, Duration.ofSeconds(5))) {
             consumer.seek(tp, offset);
         }
-        TreeMap<Long, Boolean> offsets = unsettled.get(tp);
-        if (offsets != null && offsets.containsKey(offset)) {
-            released.add(Map.entry(tp, offset)); // stays unsettled, so no commit passes it
-        }
-    }
-
-    /**
-     * Commits, per partition, up to the first record that is not settled. The settled records are forgotten only
-     * once the commit succeeded: a failed commit (a wakeup at shutdown, a coordinator move) keeps them, and the
-     * next settle commits them again.
-     */
-    private boolean commit(Collection<TopicPartition> partitions) {
-        return commit(partitions, false);
-    }
-
-    /**
-     * @param throughWakeups commit even if {@link #wakeup} interrupts: a revoked partition's settled records have
-     *     no later poll to be committed at (they are forgotten right after), and the worker calls {@code wakeup}
-     *     on every transient failure, deadline and SIGTERM, so one elsewhere would make the new owner publish them
-     *     again. A wakeup swallowed here is raised again afterwards, so the poll it was meant for still returns.
-     */
-    private boolean commit(Collection<TopicPartition> partitions, boolean throughWakeups) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            TreeMap<Long, Boolean> offsets = unsettled.get(tp);
-            if (offsets == null || offsets.isEmpty()) {
-                continue;
-            }
-            // Up to the first record not settled; the settled ones after it go into the metadata.
-            long next = offsets.lastKey() + 1;
-            List<Long> beyond = new ArrayList<>();
-            for (Map.Entry<Long, Boolean> e : offsets.entrySet()) {
-                if (!e.getValue() && next > e.getKey()) {
-                    next = e.getKey();
-                } else if (e.getValue() && e.getKey() > next) {
-                    beyond.add(e.getKey());
-                }
-            }
-            if (next == offsets.firstKey() && beyond.isEmpty()) {
-                continue; // nothing settled since the last commit
-            }
-            beyond.addAll(settledBefore.getOrDefault(tp, new java.util.TreeSet<>()));
-            OffsetAndMetadata at = new OffsetAndMetadata(next, SettledOffsets.encode(next, beyond));
-            if (!at.equals(lastCommit.get(tp))) {
-                commit.put(tp, at);
-            }
-        }
-        if (commit.isEmpty()) {
-            return true;
-        }
-        boolean wokenUp = false;
-        try {
-            for (int tries = 0; ; tries++) {
-                try {
-                    consumer.commitSync(commit);
-                    break;
-                } catch (org.apache.kafka.common.errors.OffsetMetadataTooLarge e) {
-                    // A broker with a lower offset.metadata.max.bytes: commit the offsets alone (at least once).
-                    log.warn("Kafka refused the settled-offsets metadata ({}); committing without it", e.getMessage());
-                    commit.replaceAll((tp, at) -> new OffsetAndMetadata(at.offset()));
-                } catch (WakeupException e) {
-                    wokenUp = true;
-                    if (!throughWakeups || tries >= 10) {
-                        log.info("Kafka commit of {} interrupted by a wakeup; it is retried at the next poll",
-                                commit.keySet());
-                        return false;
-                    }
-                }
-            }
-        } catch (org.apache.kafka.common.errors.RebalanceInProgressException e) {
-            // Expected while members join or leave: the group refuses commits until the rebalance completes.
-            log.debug("Kafka commit of {} waits for the rebalance in progress", commit.keySet());
-            return false;
-        } catch (KafkaException e) {
-            // Not fatal: the offsets stay settled here and are committed with the next poll (at least once).
-            log.warn("Kafka commit of {} failed: {}; retried at the next poll", commit.keySet(), e.getMessage());
-            return false;
-        }
-        commit.forEach((tp, next) -> {
-            lastCommit.put(tp, next);
-            TreeMap<Long, Boolean> offsets = unsettled.get(tp);
-            if (offsets != null) {
-                offsets.headMap(next.offset(), false).clear();
-            }
-        });
-        if (wokenUp) {
-            consumer.wakeup();
-        }
-        return true;
+        ledger.release(tp, offset);
     }
 
     private void updatePause() {
@@ -306,7 +193,7 @@ public final class KafkaEventSource implements EventSource {
             } finally {
                 revoking = false;
             }
-            commit(partitions, true);
+            committer.commit(partitions, true);
             forget(partitions);
             log.info("Kafka partitions revoked: {}", partitions);
         }
@@ -321,46 +208,7 @@ public final class KafkaEventSource implements EventSource {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("Kafka partitions assigned: {}", partitions);
-                rememberSettledBefore(partitions);
-            }
-        }
-    }
-
-    /** Reads what the previous owners settled beyond their commits, so that those records are skipped. */
-    private void rememberSettledBefore(Collection<TopicPartition> partitions) {
-        try {
-            committedThroughWakeups(partitions).forEach((tp, at) -> {
-                if (at != null) {
-                    java.util.TreeSet<Long> settled = SettledOffsets.decode(at.offset(), at.metadata());
-                    if (!settled.isEmpty()) {
-                        settledBefore.put(tp, settled);
-                        log.info("Kafka partition {}: {} record(s) after the committed offset {} were already "
-                                + "published and are skipped", tp, settled.size(), at.offset());
-                    }
-                }
-            });
-        } catch (KafkaException e) {
-            // Without them the records are delivered again: at least once, as Kafka's own offset allows.
-            log.warn("Kafka: could not read the committed offsets of {}: {}", partitions, e.getMessage());
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> committedThroughWakeups(Collection<TopicPartition> partitions) {
-        boolean wokenUp = false;
-        try {
-            for (int tries = 0; ; tries++) {
-                try {
-                    return consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(10));
-                } catch (WakeupException e) {
-                    wokenUp = true;
-                    if (tries >= 10) {
-                        throw e;
-                    }
-                }
-            }
-        } finally {
-            if (wokenUp) {
-                consumer.wakeup(); // the poll it was meant for still returns promptly
+                committer.rememberSettledBefore(partitions);
             }
         }
     }
@@ -369,15 +217,12 @@ public final class KafkaEventSource implements EventSource {
         applySuspensions();
         Delivery d;
         while ((d = completions.poll()) != null) {
-            Tracked t = inFlight.get(d.id());
+            TrackedDelivery t = inFlight.get(d.id());
             if (t != null && t.is(d)) {
                 running.remove(d.id());
                 inFlight.remove(d.id());
                 attempts.remove(d.id());
-                TreeMap<Long, Boolean> offsets = unsettled.get(t.partition());
-                if (offsets != null) {
-                    offsets.computeIfPresent(t.offset(), (k, v) -> true);
-                }
+                ledger.settle(t.partition(), t.offset());
             }
         }
     }
@@ -386,7 +231,7 @@ public final class KafkaEventSource implements EventSource {
     private void applyRetries(Collection<TopicPartition> leaving) {
         Delivery d;
         while ((d = retries.poll()) != null) {
-            Tracked t = inFlight.get(d.id());
+            TrackedDelivery t = inFlight.get(d.id());
             if (t == null || !t.is(d)) {
                 continue; // a stale delivery: its partition left since; the record's newer delivery decides
             }
@@ -432,7 +277,7 @@ public final class KafkaEventSource implements EventSource {
     private void applySuspensions() {
         Delivery d;
         while ((d = suspensions.poll()) != null) {
-            Tracked t = inFlight.get(d.id());
+            TrackedDelivery t = inFlight.get(d.id());
             if (t != null && t.is(d)) {
                 running.remove(d.id());
             }
@@ -449,7 +294,7 @@ public final class KafkaEventSource implements EventSource {
     @Override
     public boolean begin(Delivery delivery) {
         applySuspensions(); // a suspension queued before this begin must not undo it afterwards
-        Tracked t = inFlight.get(delivery.id());
+        TrackedDelivery t = inFlight.get(delivery.id());
         if (t == null || !t.is(delivery)) {
             return false; // its partition was revoked (and may have come back, with a newer delivery of the record)
         }
@@ -458,19 +303,14 @@ public final class KafkaEventSource implements EventSource {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            unsettled.remove(tp);
-            settledBefore.remove(tp);
-            lastCommit.remove(tp);
-        }
-        released.removeIf(t -> partitions.contains(t.getKey()));
+        ledger.forget(partitions);
         for (TopicPartition tp : partitions) {
             // Includes records given back and not fetched again, which inFlight no longer lists.
             String prefix = tp.topic() + "-" + tp.partition() + "@";
             attempts.keySet().removeIf(id -> id.startsWith(prefix));
         }
-        for (Iterator<Map.Entry<String, Tracked>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Tracked> e = it.next();
+        for (Iterator<Map.Entry<String, TrackedDelivery>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, TrackedDelivery> e = it.next();
             if (partitions.contains(e.getValue().partition())) {
                 running.remove(e.getKey());
                 attempts.remove(e.getKey());
@@ -531,25 +371,6 @@ public final class KafkaEventSource implements EventSource {
         consumer.close(Duration.ZERO);
     }
 
-    /**
-     * The final commit. A group that is rebalancing (a member joining as this one stops) refuses commits, and
-     * leaving then hands the partitions over as lost, uncommitted: their finished recordings would be published
-     * again by the new owners. So, fetching nothing, this polls the rebalance to its end (a revocation on the way
-     * commits through the listener) and commits then, within the close timeout.
-     */
-    private void commitBeforeLeaving() {
-        long deadline = System.nanoTime() + KafkaSettings.closeTimeout().toNanos();
-        while (!commit(unsettled.keySet()) && System.nanoTime() - deadline < 0) {
-            consumer.pause(consumer.assignment());
-            try {
-                // Records of newly assigned partitions may come back: not tracked, never committed, so ignored.
-                consumer.poll(Duration.ofMillis(100));
-            } catch (WakeupException e) {
-                // a late wakeup from a worker thread: go round again
-            }
-        }
-    }
-
     @Override
     public void close() {
         if (closed) {
@@ -558,7 +379,7 @@ public final class KafkaEventSource implements EventSource {
         closing = true;
         try {
             settleCompletionsOnly();
-            commitBeforeLeaving();
+            committer.commitBeforeLeaving();
         } catch (RuntimeException e) {
             log.warn("Final Kafka commit failed: {}", e.getMessage());
         } finally {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vaultml.api.Media;
 import io.vaultml.api.UnprocessableInputException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,17 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Media that lies about its frame size is refused as a whole, naming the size, before large frames exist. */
 class HostileMediaTest {
+    @TempDir
+    static Path made;
+
     static Media inBand8k() throws IOException {
-        try (InputStream in = HostileMediaTest.class.getResourceAsStream("/hostile/in-band-8k.mp4")) {
-            return Media.of("in-band-8k.mp4", in.readAllBytes());
+        Path file = made.resolve("in-band-8k.mp4");
+        if (!java.nio.file.Files.exists(file)) {
+            TestVideos.inBand8k(made);
         }
+        return Media.of("in-band-8k.mp4", java.nio.file.Files.readAllBytes(file));
     }
 
     @Test
     void aStreamThatSwitchesToALargerSizeInBandIsRefusedBeforeDecodingNamingTheSize() throws IOException {
         AtomicInteger frames = new AtomicInteger();
+        Media media = inBand8k();
         UnprocessableInputException e = assertThrows(UnprocessableInputException.class,
-                () -> new FfmpegDecoder(DecoderOptions.defaults()).decode(inBand8k(), Sampling.rate(10, 100),
+                () -> new FfmpegDecoder(DecoderOptions.defaults()).decode(media, Sampling.rate(10, 100),
                         f -> frames.incrementAndGet()));
         assertEquals("decode", e.stage());
         assertTrue(e.getMessage().contains("7680x4320") && e.getMessage().contains("320x240")

@@ -63,6 +63,16 @@ final class TestVideos {
         return out;
     }
 
+    /**
+     * The MP4 that declares 320x240 and switches to 7680x4320 in band after ten frames, made by
+     * {@code scripts/make-hostile-media.sh} into {@code dir}.
+     */
+    static Path inBand8k(Path dir) throws IOException {
+        requireProgram();
+        run(List.of("bash", Path.of("..", "scripts", "make-hostile-media.sh").toString(), dir.toString()));
+        return dir.resolve("in-band-8k.mp4");
+    }
+
     static void run(List<String> command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes()); // until it exits: -loglevel error keeps it short

@@ -9,8 +9,6 @@ import io.vaultml.api.Media;
 import io.vaultml.video.DecoderOptions;
 import io.vaultml.video.FfmpegDecoder;
 import io.vaultml.video.Sampling;
-import io.vaultml.video.DecodeReport;
-import io.vaultml.video.HardwareDecoding;
 import io.vaultml.video.SeekMode;
 import io.vaultml.vision.onnx.DominantColors;
 import io.vaultml.vision.onnx.InferenceDevice;
@@ -138,10 +136,10 @@ final class BenchCommand {
         }
         InferenceDevice device = InferenceDevice.parse(o.device);
         if (o.gpuTable) {
-            return gpuTable(models.get(0), files, pipeline > 0 ? pipeline : 4, frames, repeat, device, out);
+            return PipelineBench.gpuTable(models.get(0), files, pipeline > 0 ? pipeline : 4, frames, repeat, device, out);
         }
         if (pipeline > 0) {
-            return pipeline(models.get(0), files, pipeline, frames, repeat, batch, seek, out);
+            return PipelineBench.pipeline(models.get(0), files, pipeline, frames, repeat, batch, seek, out);
         }
         FfmpegDecoder exact = new FfmpegDecoder(DecoderOptions.defaults());
         FfmpegDecoder keyframes = new FfmpegDecoder(DecoderOptions.defaults().withSeekMode(SeekMode.KEYFRAME));
@@ -241,119 +239,6 @@ final class BenchCommand {
     }
 
     /**
-     * The worker's arrangement: {@code threads} recordings decoded at once, frames inferred on the one inference
-     * thread ({@link SharedDetector}), so decoding overlaps inference. Prints wall time per recording against the
-     * inference time alone for the same frames.
-     */
-    private static int pipeline(Path model, List<Path> files, int threads, int frames, int repeat, int batch,
-            SeekMode seek, PrintStream out) throws IOException {
-        PipelineFigures f = measurePipeline(YoloOptions.of(model).withBatchSize(batch), read(files), threads,
-                Sampling.count(frames), repeat, DecoderOptions.defaults().withSeekMode(seek));
-        out.printf(Locale.ROOT, "pipeline %s, %d decoding threads, %s seeking, %d recordings x %d frames: %.1f ms per "
-                + "recording, inference alone %.1f ms per recording, ratio %.2f%n", model.getFileName(), threads,
-                seek.name().toLowerCase(Locale.ROOT), files.size(), frames, f.wallMillis() / files.size(),
-                f.inferenceMillis() / files.size(), f.wallMillis() / f.inferenceMillis());
-        return 0;
-    }
-
-    /**
-     * One run of the recordings in the worker's arrangement, medians of {@code repeat} after a warm-up.
-     *
-     * @param wallMillis wall time of one run
-     * @param inferenceMillis inference time of one run (the detector's own clock)
-     * @param frames frames analysed in one run
-     * @param decoders the decoders that ran
-     */
-    record PipelineFigures(double wallMillis, double inferenceMillis, long frames, java.util.Set<String> decoders) {
-        double endToEndFps() {
-            return frames * 1000.0 / wallMillis;
-        }
-
-        double inferenceFps() {
-            return frames * 1000.0 / inferenceMillis;
-        }
-    }
-
-    private static List<Media> read(List<Path> files) throws IOException {
-        List<Media> media = new ArrayList<>();
-        for (Path f : files) {
-            media.add(Media.of(f.getFileName().toString(), Files.readAllBytes(f)));
-        }
-        return media;
-    }
-
-    /**
-     * The worker's arrangement: {@code threads} recordings decoded at once, frames inferred on the one inference
-     * thread ({@link SharedDetector}), so decoding overlaps inference.
-     */
-    private static PipelineFigures measurePipeline(YoloOptions model, List<Media> media, int threads,
-            Sampling sampling, int repeat, DecoderOptions decoderOptions) {
-        FfmpegDecoder decoder = new FfmpegDecoder(decoderOptions);
-        java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
-        java.util.Set<String> decoders = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        try (OnnxYoloDetector detector = OnnxYoloDetector.open(model);
-                SharedDetector inference = SharedDetector.forConcurrency(detector, threads, nanos -> { })) {
-            Runnable all = () -> {
-                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-                for (Media m : media) {
-                    done.add(pool.submit(() -> {
-                        List<CompletableFuture<List<Detection>>> detections = new ArrayList<>();
-                        DecodeReport report = decoder.decode(m, sampling, f -> detections.add(inference.submit(f)));
-                        detections.forEach(SharedDetector::await);
-                        frames.addAndGet(report.framesDelivered());
-                        decoders.add(report.video().codec());
-                    }));
-                }
-                try {
-                    for (java.util.concurrent.Future<?> f : done) {
-                        f.get();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                } finally {
-                    pool.shutdown();
-                }
-            };
-            all.run(); // warm-up
-            Timings before = detector.timings();
-            frames.set(0);
-            double wall = median(repeat, all);
-            int runs = repeat + 1; // median() warms up once more
-            return new PipelineFigures(wall, detector.timings().since(before).inferenceMillisTotal() / runs,
-                    frames.get() / runs, java.util.Set.copyOf(decoders));
-        }
-    }
-
-    /** Batch 1, 8 and 32, NVDEC off and on: inference-only and end-to-end frames per second, one table. */
-    private static int gpuTable(Path model, List<Path> files, int threads, int frames, int repeat,
-            InferenceDevice device, PrintStream out) throws IOException {
-        List<Media> media = read(files);
-        out.printf(Locale.ROOT, "%s on %s, %d recordings x %d frames, %d decoding threads, %d cores%n",
-                model.getFileName(), device, files.size(), frames, threads, Runtime.getRuntime().availableProcessors());
-        out.println("| batch | NVDEC | inference only, frames/s | end to end, frames/s | decoders |");
-        out.println("|---|---|---|---|---|");
-        for (int batch : new int[] {1, 8, 32}) {
-            for (HardwareDecoding hw : new HardwareDecoding[] {HardwareDecoding.NONE, HardwareDecoding.CUDA}) {
-                String row = String.format(Locale.ROOT, "| %d | %s | ", batch, hw == HardwareDecoding.NONE ? "off" : "on");
-                try {
-                    PipelineFigures f = measurePipeline(YoloOptions.of(model).withDevice(device).withBatchSize(batch),
-                            media, threads, Sampling.count(frames), repeat,
-                            DecoderOptions.defaults().withHardware(hw));
-                    out.printf(Locale.ROOT, "%s%.0f | %.0f | %s |%n", row, f.inferenceFps(), f.endToEndFps(),
-                            String.join(", ", new java.util.TreeSet<>(f.decoders())));
-                } catch (RuntimeException e) {
-                    out.println(row + "- | - | not measured: " + e.getMessage() + " |");
-                }
-            }
-        }
-        return 0;
-    }
-
-    /**
      * The main job as a user runs it: the worker in LOCAL mode with its defaults and {@code NUMBER_OF_PREDICTIONS},
      * over the recordings once and over {@code copies} copies of them; the difference of the two runs, divided by
      * the extra recordings, is the cost of one recording without start-up. The floor is inference alone on the same
@@ -426,7 +311,7 @@ final class BenchCommand {
     }
 
     /** What FIND_DOMINANT_COLORS costs: the colours of every object detected in the frames, per object. */
-    private static String colorCost(OnnxYoloDetector detector, List<Frame> frames, int repeat) {
+    static String colorCost(OnnxYoloDetector detector, List<Frame> frames, int repeat) {
         List<List<Detection>> found = detector.detectAll(frames);
         int objects = found.stream().mapToInt(List::size).sum();
         if (objects == 0) {
@@ -442,7 +327,7 @@ final class BenchCommand {
         return String.format(Locale.ROOT, "dominant colours: %d objects, %.2f ms per object", objects, ms / objects);
     }
 
-    private static long rssMiB() {
+    static long rssMiB() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -455,7 +340,7 @@ final class BenchCommand {
         return -1;
     }
 
-    private static double median(int repeat, Runnable task) {
+    static double median(int repeat, Runnable task) {
         task.run(); // warm-up
         double[] ms = new double[repeat];
         for (int i = 0; i < repeat; i++) {
@@ -466,13 +351,13 @@ final class BenchCommand {
         return medianOf(ms);
     }
 
-    private static double medianOf(double[] values) {
+    static double medianOf(double[] values) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 
-    private static String shorten(String name) {
+    static String shorten(String name) {
         return name.length() <= 42 ? name : name.substring(0, 39) + "...";
     }
 
