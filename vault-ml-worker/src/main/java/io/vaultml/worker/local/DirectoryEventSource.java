@@ -190,10 +190,12 @@ public final class DirectoryEventSource implements EventSource {
         try {
             Path fresh = processedFile.resolveSibling("processed.txt.new");
             Files.write(fresh, processed.stream().sorted().map(k -> k + "\n").toList(), StandardCharsets.UTF_8);
-            processedLog.close();
+            // Replace first, then switch channels: a failure on the way leaves the old file and channel in use.
             Files.move(fresh, processedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            FileChannel previous = processedLog;
             processedLog = FileChannel.open(processedFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            previous.close();
             forgottenSinceCompaction = 0;
         } catch (IOException e) {
             log.warn("Could not compact {}: {}; it keeps growing until the next try", processedFile, e.getMessage());
