@@ -14,6 +14,12 @@ public class ConfigException extends VaultMlException {
         this(List.of(problem));
     }
 
+    /** One problem, found through {@code cause} (kept for the stack trace; the message says what to change). */
+    public ConfigException(String problem, Throwable cause) {
+        super(problem, cause);
+        this.problems = List.of(problem);
+    }
+
     public ConfigException(List<String> problems) {
         super(format(problems));
         if (problems.isEmpty()) {

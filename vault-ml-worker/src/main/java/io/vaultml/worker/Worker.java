@@ -261,8 +261,17 @@ final class Worker {
 
     private void drain() {
         pool.shutdown();
+        int inFlight = metrics.inFlight.get();
+        if (!running && inFlight > 0) {
+            log.info("Stopping: {} recording(s) in flight get up to {} s (SHUTDOWN_TIMEOUT) to finish", inFlight,
+                    shutdownTimeout.toSeconds());
+        }
         try {
-            if (!pool.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (pool.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    log.info("Stopped: everything that started has its outcome");
+                }
+            } else {
                 log.warn("{} recording(s) still in flight after {} s; releasing them for redelivery",
                         metrics.inFlight.get(), shutdownTimeout.toSeconds());
                 pool.shutdownNow();

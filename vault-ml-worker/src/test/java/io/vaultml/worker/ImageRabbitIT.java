@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,16 +37,11 @@ import org.junit.jupiter.api.Test;
  * unless {@code VAULT_ML_REQUIRE_IMAGE=true} (CI).
  */
 class ImageRabbitIT {
-    static final String IMAGE = "vault-ml:cpu";
+    static final String IMAGE = Podman.CPU_IMAGE;
 
     @Test
     void theImageConsumesFromRabbitMqAndPublishesEveryRecordingOnce() throws Exception {
-        boolean present = run(List.of("podman", "image", "exists", IMAGE)) == 0;
-        if (!present && Boolean.parseBoolean(System.getenv("VAULT_ML_REQUIRE_IMAGE"))) {
-            throw new AssertionError("the image " + IMAGE + " is required (VAULT_ML_REQUIRE_IMAGE=true) but Podman "
-                    + "does not have it: run scripts/image-test.sh first");
-        }
-        Assumptions.assumeTrue(present, "SKIPPED: no Podman image " + IMAGE + " (scripts/image-test.sh builds it)");
+        Podman.requireImage(IMAGE);
         RabbitBroker.require();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String input = "image-in-" + run;
@@ -94,7 +88,7 @@ class ImageRabbitIT {
             assertEquals(keys.size(), published.size(), () -> "published " + published + "\n" + read(log));
             assertTrue(published.values().stream().allMatch(n -> n == 1), published::toString);
             Await.until(() -> drained(ch, input), Duration.ofSeconds(15), () -> "the input queue is not drained");
-            assertEquals(0, run(List.of("podman", "stop", "-t", "70", container)), "podman stop");
+            assertTrue(Podman.run("podman", "stop", "-t", "70", container).ok(), "podman stop");
             assertTrue(worker.waitFor(90, TimeUnit.SECONDS));
             assertEquals(0, worker.exitValue(), () -> "exit after SIGTERM\n" + read(log));
             System.out.printf("ImageRabbitIT: %d recordings through the image on RabbitMQ: %d published once each, "
@@ -103,7 +97,7 @@ class ImageRabbitIT {
                 ch.queueDelete(q);
             }
         } finally {
-            run(List.of("podman", "rm", "-f", container));
+            Podman.run("podman", "rm", "-f", container);
             vault.stop();
         }
     }
@@ -116,19 +110,6 @@ class ImageRabbitIT {
                             .lines().anyMatch(l -> l.startsWith(queue + "\t") && l.endsWith("\t0"))).orElse(true);
         } catch (java.io.IOException e) {
             return false;
-        }
-    }
-
-    private static int run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(120, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (java.io.IOException e) {
-            return -1; // no podman
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

@@ -123,12 +123,12 @@ public final class OnnxYoloDetector implements Detector {
         try {
             return new OnnxYoloDetector(options);
         } catch (OrtException e) {
-            throw new ConfigException("Model " + options.model() + " could not be loaded: " + e.getMessage());
+            throw new ConfigException("Model " + options.model() + " could not be loaded: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // An output no layout recognises: the model is not a YOLO detector this build understands.
             throw new ConfigException("Model " + options.model() + " cannot be used: " + e.getMessage()
                     + "; expected a YOLO detector output ([batch, 4 + classes, boxes] Ultralytics, [batch, boxes, "
-                    + "5 + classes] YOLOv5 or YOLOX, [batch, boxes, 6] or [rows, 7] with NMS), or MODEL_LAYOUT set");
+                    + "5 + classes] YOLOv5 or YOLOX, [batch, boxes, 6] or [rows, 7] with NMS), or MODEL_LAYOUT set", e);
         }
     }
 

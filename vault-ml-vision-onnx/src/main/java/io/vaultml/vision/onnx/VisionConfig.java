@@ -36,8 +36,9 @@ public final class VisionConfig {
             .doc("Output layout; auto recognises it from the output shape.").build();
     public static final ConfigKey<String> DEVICE = ConfigKey.string("DEVICE").defaultValue("auto")
             .validator(Validators.oneOf("auto", "cpu", "cuda")).group(DETECTION)
-            .doc("Inference device: auto uses CUDA when the GPU runtime loads and warns before falling back to "
-                    + "the CPU; cuda fails at startup without it.").build();
+            .doc("Inference device: auto uses CUDA when the GPU runtime loads, else the CPU, saying why in one line "
+                    + "(at INFO on the CPU build, which has no CUDA); cuda fails at startup without it (exit 2).")
+            .build();
     public static final ConfigKey<Integer> DEVICE_ID = ConfigKey.integer("DEVICE_ID").defaultValue(0)
             .validator(Validators.atLeast(0)).group(DETECTION).doc("CUDA device index.").build();
     public static final ConfigKey<Integer> INFERENCE_THREADS = ConfigKey.integer("INFERENCE_THREADS").defaultValue(0)
@@ -58,7 +59,7 @@ public final class VisionConfig {
     /** Keys of the ONNX YOLO detector. */
     public static final ConfigDef DETECTOR_CONFIG = new ConfigDef().define(MODEL_PATH, LABELS_PATH,
             CLASSIFICATION_THRESHOLD, NMS_THRESHOLD, ALLOWED_CLASSIFICATIONS, MODEL_INPUT_SIZE, MODEL_LAYOUT, DEVICE,
-            DEVICE_ID, INFERENCE_THREADS, INFERENCE_BATCH_SIZE).frozen();
+            DEVICE_ID, INFERENCE_THREADS, INFERENCE_BATCH_SIZE, FIND_DOMINANT_COLORS).frozen();
 
     public static YoloOptions yoloOptions(Config c) {
         String layout = c.get(MODEL_LAYOUT);

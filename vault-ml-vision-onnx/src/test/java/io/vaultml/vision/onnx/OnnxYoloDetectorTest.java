@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,9 +143,22 @@ class OnnxYoloDetectorTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> OnnxYoloDetector.open(YoloOptions.of(model).withDevice(InferenceDevice.CUDA)));
         assertTrue(e.getMessage().startsWith("DEVICE=cuda but the CUDA execution provider cannot be used"), e.getMessage());
+        assertTrue(e.getCause() != null, "the cause is kept");
         try (OnnxYoloDetector auto = OnnxYoloDetector.open(YoloOptions.of(model).withDevice(InferenceDevice.AUTO))) {
             assertEquals("cpu", auto.info().device());
         }
+    }
+
+    @Test
+    void theReasonCudaCannotBeUsedIsOneBoundedLine() {
+        // What onnxruntime_gpu says on a machine without CUDA: the loader's message, over several lines.
+        String loader = "Error loading \"libonnxruntime_providers_cuda.so\"\n  which depends on\n\t\"libcublasLt.so.12\""
+                + " which is missing. (Error 2: \"libcublasLt.so.12: cannot open shared object file\")\n" + "x".repeat(400);
+        String why = OrtSessions.why(new IllegalStateException(loader));
+        assertFalse(why.contains("\n") || why.contains("\t"), why);
+        assertTrue(why.startsWith("Error loading \"libonnxruntime_providers_cuda.so\" which depends on \"libcublasLt"), why);
+        assertEquals(300, why.length());
+        assertEquals("IllegalStateException", OrtSessions.why(new IllegalStateException()));
     }
 
     @Test
@@ -155,6 +169,8 @@ class OnnxYoloDetectorTest {
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
         ConfigException broken = assertThrows(ConfigException.class, () -> OnnxYoloDetector.open(YoloOptions.of(junk)));
         assertTrue(broken.getMessage().startsWith("Model " + junk + " could not be loaded"), broken.getMessage());
+        assertTrue(broken.getCause() instanceof ai.onnxruntime.OrtException, "ONNX Runtime's own error is kept: "
+                + broken.getCause());
     }
 
     @Nested
