@@ -71,7 +71,13 @@ public final class RecordingAnalyzer implements AutoCloseable {
         return new Builder(detector);
     }
 
-    /** Settings of a {@link RecordingAnalyzer}; every one has a default but the detector. */
+    /**
+     * Settings of a {@link RecordingAnalyzer}; every one has a default but the detector. The defaults: no fetcher
+     * (only {@code analyse(event, media)} works), FFmpeg's software decoder, 5 frames spread over the recording,
+     * <b>no tracker</b> (detections per frame, no tracks: call {@link #configure} or {@link #tracker}), no listener,
+     * a deadline derived per recording, one analysing thread. {@link #configure} sets what the settings describe,
+     * as the worker does; later calls override it.
+     */
     public static final class Builder {
         private final Detector detector;
         private MediaFetcher fetcher;
@@ -84,6 +90,25 @@ public final class RecordingAnalyzer implements AutoCloseable {
 
         private Builder(Detector detector) {
             this.detector = Objects.requireNonNull(detector, "detector");
+        }
+
+        /**
+         * Decoding, sampling, tracker and deadline as {@code config} describes them ({@link AnalysisSettings#CONFIG}
+         * must be among its definition's keys): the same analysis the worker and {@code detect} run.
+         */
+        public Builder configure(io.vaultml.api.config.Config config) {
+            decoder(io.vaultml.video.VideoConfig.decoderOptions(config));
+            sampling(io.vaultml.video.VideoConfig.sampling(config));
+            tracker(AnalysisSettings.tracker(config));
+            timeout(config.get(AnalysisSettings.RECORDING_TIMEOUT));
+            if (tracker instanceof io.vaultml.tracking.CentroidTracker centroid && sampling instanceof Sampling.Count count
+                    && centroid.settings().moveDistance() > 0) {
+                log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
+                        + "to follow an object: then every object of the busiest frame per label counts, and "
+                        + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
+                        count.frames(), centroid.settings().moveDistance());
+            }
+            return this;
         }
 
         /** Where {@link #analyse(RecordingEvent)} gets recordings; without one only {@code analyse(event, media)} works. */
@@ -240,7 +265,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         long tracked = System.nanoTime();
         listener.stage("track", tracked - detected);
         AnalysisResult result = new AnalysisResult(event, report.video(), frames, tracks, tracker != null,
-                detector.info(), Duration.ofNanos(tracked - start));
+                detector.info(), Duration.ofNanos(tracked - start), report.truncated() ? report.truncationSummary() : "");
         log.info("Processed {}: {} frames ({} {}x{}), {} detections, {} tracks ({} moving) | fetch {} ms, decode {} ms, "
                         + "detect {} ms more, track {} ms", event.key(), frames.size(), report.video().codec(),
                 report.video().width(), report.video().height(), result.detectionCount(), tracks.size(),

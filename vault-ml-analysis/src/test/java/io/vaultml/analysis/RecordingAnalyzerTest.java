@@ -1,6 +1,7 @@
 package io.vaultml.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,21 @@ class RecordingAnalyzerTest {
             RecordingEvent absurd = new RecordingEvent("cam/3.mp4", "", Long.MAX_VALUE, Map.of(), null, null,
                     StorageOverride.NONE, "{}");
             assertEquals(Duration.ofHours(6), count.timeoutFor(absurd), "an event cannot buy an endless deadline");
+        }
+    }
+
+    @Test
+    void aTruncatedRecordingSaysSoInItsResult() throws Exception {
+        Path cut = TestData.require("videos/corrupt/truncated_30pct_fragmented.mp4");
+        Path whole = TestData.require("videos/kerberos/1700000000_3-125_pedestrians_200-150-400-300_24_0.mp4");
+        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(new FakeDetector()).sampling(Sampling.rate(2, 100))
+                .build()) {
+            AnalysisResult damaged = analyzer.analyse(RecordingEvent.ofKey("cut.mp4"), read(cut));
+            assertTrue(damaged.truncated() && damaged.truncation().startsWith("truncated or damaged"),
+                    damaged.truncation());
+            assertFalse(damaged.frames().isEmpty(), "the frames before the damage are analysed");
+            AnalysisResult read = analyzer.analyse(RecordingEvent.ofKey("whole.mp4"), read(whole));
+            assertFalse(read.truncated(), read.truncation());
         }
     }
 }

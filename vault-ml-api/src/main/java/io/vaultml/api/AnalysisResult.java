@@ -14,20 +14,34 @@ import java.util.Objects;
  * @param tracked whether a tracker ran
  * @param detector which detector produced the detections
  * @param processingTime wall time from fetch to result
+ * @param truncation empty when the whole recording was read; otherwise why it was analysed only up to a point
+ *     (it ends early, or has undecodable data): the frames are those before the damage
  */
 public record AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDetections> frames, List<Track> tracks,
-        boolean tracked, DetectorInfo detector, Duration processingTime) {
+        boolean tracked, DetectorInfo detector, Duration processingTime, String truncation) {
+
+    /** A result of a recording read whole. */
+    public AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDetections> frames, List<Track> tracks,
+            boolean tracked, DetectorInfo detector, Duration processingTime) {
+        this(event, video, frames, tracks, tracked, detector, processingTime, "");
+    }
 
     public AnalysisResult {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(video, "video");
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(processingTime, "processingTime");
+        Objects.requireNonNull(truncation, "truncation");
         frames = List.copyOf(frames);
         tracks = List.copyOf(tracks);
         if (!tracked && !tracks.isEmpty()) {
             throw new IllegalArgumentException("tracks given but tracked is false");
         }
+    }
+
+    /** Whether the recording was analysed only up to damage or an early end ({@link #truncation} says why). */
+    public boolean truncated() {
+        return !truncation.isEmpty();
     }
 
     /** Tracks that moved at least the configured distance. */

@@ -7,15 +7,19 @@ import java.util.List;
  * Finds objects in frames. Created by a {@link io.vaultml.api.spi.DetectorProvider}; holds the model and
  * whatever native resources it needs until {@link #close}.
  *
- * <p><b>Threads.</b> The worker calls a detector from one inference thread at a time, so implementations need
- * not be thread-safe; a library user who shares one between threads must serialise the calls.
+ * <p><b>Threads.</b> Implementations need not be thread-safe. The analysis ({@code RecordingAnalyzer} in
+ * {@code vault-ml-analysis}) calls its detector from one inference thread of its own however many threads analyse
+ * recordings, so through it one detector is safe to share; code that calls a detector directly from several
+ * threads must serialise the calls itself.
  *
  * <p><b>Ownership.</b> Frames belong to the caller: read the pixels during the call, never modify or retain
  * them. Returned lists belong to the caller.
  *
  * <p><b>Failures.</b> Throw {@link UnprocessableInputException} (stage {@code detect}) for a frame that can never
- * be processed, {@link RetriableException} for a transient device fault (say, a CUDA out-of-memory that may pass);
- * anything else is a bug and stops the worker. {@link #close} releases native memory and is idempotent.
+ * be processed, {@link RetriableException} for a transient device fault (say, a CUDA out-of-memory that may pass).
+ * Any other exception fails that recording alone (the worker dead-letters it, stage {@code detect}); an
+ * {@link Error} ends the inference thread, and the worker stops so that it is restarted. {@link #close} releases
+ * native memory and is idempotent.
  */
 public interface Detector extends AutoCloseable {
 

@@ -51,9 +51,9 @@ public final class KerberosResults {
     /** The Vault credentials a Hub dispatch carries in {@code data}. */
     static final java.util.List<String> STORAGE_CREDENTIALS = java.util.List.of("storage_access_key", "storage_secret");
 
-    /** The result JSON, UTF-8, with the event's credentials kept for the Hub format and dropped for legacy. */
+    /** The result JSON, UTF-8, with the other result settings at their defaults ({@link ResultWriter#of}). */
     public static byte[] toJson(AnalysisResult result, ResultFormat format) {
-        return toJson(result, format, format == ResultFormat.HUB);
+        return ResultWriter.of(format).toJson(result);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class KerberosResults {
      *     {@code payload.metadata.publickey} of the event are echoed
      */
     public static byte[] toJson(AnalysisResult result, ResultFormat format, boolean keepCredentials) {
-        return toJson(result, format, keepCredentials, LabelVocabulary.parse("auto", format));
+        return toJson(result, format, keepCredentials, ResultWriter.of(format).labels());
     }
 
     /**

@@ -26,11 +26,11 @@ public enum ResultFormat {
         return operation;
     }
 
-    /** Accepts {@code legacy}/{@code classification} and {@code hub}/{@code classify}, in any case. */
+    /** Accepts {@code legacy} and {@code hub} in any case: the values {@code RESULT_FORMAT} takes. */
     public static ResultFormat parse(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "legacy", "classification" -> LEGACY;
-            case "hub", "classify" -> HUB;
+            case "legacy" -> LEGACY;
+            case "hub" -> HUB;
             default -> throw new IllegalArgumentException("unknown result format '" + text + "'; use legacy or hub");
         };
     }

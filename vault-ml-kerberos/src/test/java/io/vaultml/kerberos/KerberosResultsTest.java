@@ -186,8 +186,24 @@ class KerberosResultsTest {
     }
 
     @Test
-    void formatNamesParse() {
-        assertEquals(ResultFormat.LEGACY, ResultFormat.parse("Classification"));
+    void formatNamesParseAsRESULT_FORMATTakesThem() {
+        assertEquals(ResultFormat.LEGACY, ResultFormat.parse("Legacy"));
         assertEquals(ResultFormat.HUB, ResultFormat.parse(" hub "));
+        // The operation names are not setting values: RESULT_FORMAT's validator refuses them too.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ResultFormat.parse("classification"));
+    }
+
+    @Test
+    void theWriterOwnsTheDefaultsOfTheResultSettings() {
+        ResultWriter hub = ResultWriter.of(ResultFormat.HUB);
+        ResultWriter legacy = ResultWriter.of(ResultFormat.LEGACY);
+        assertTrue(hub.keepsCredentials() && hub.labels() == LabelVocabulary.HUB, hub.toString());
+        assertTrue(!legacy.keepsCredentials() && legacy.labels() == LabelVocabulary.MODEL, legacy.toString());
+        io.vaultml.api.config.Config drop = ResultWriter.CONFIG.parse(io.vaultml.api.config.ConfigSource.of(
+                java.util.Map.of("RESULT_FORMAT", "hub", "RESULT_CREDENTIALS", "drop", "LABELS", "model")));
+        ResultWriter configured = ResultWriter.from(drop);
+        assertTrue(!configured.keepsCredentials() && configured.labels() == LabelVocabulary.MODEL
+                && configured.format() == ResultFormat.HUB, configured.toString());
     }
 }

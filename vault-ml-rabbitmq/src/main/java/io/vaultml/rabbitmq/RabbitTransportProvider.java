@@ -105,19 +105,30 @@ public final class RabbitTransportProvider implements TransportProvider {
     static final class QueueDepth {
         private final Connection connection;
         private final String queue;
+        private final java.util.function.LongSupplier clock;
         private double last = Double.NaN;
         private long askedAt;
+        private boolean asked;
 
         QueueDepth(Connection connection, String queue) {
-            this.connection = connection;
-            this.queue = queue;
+            this(connection, queue, System::nanoTime);
         }
 
+        /** @param clock nanoseconds, as {@link System#nanoTime}; tests move it */
+        QueueDepth(Connection connection, String queue, java.util.function.LongSupplier clock) {
+            this.connection = connection;
+            this.queue = queue;
+            this.clock = clock;
+        }
+
+        /** The ready messages; asked of the broker at most every 5 s (a scrape must not flood it). */
         synchronized double ready() {
-            if (System.nanoTime() - askedAt < Duration.ofSeconds(5).toNanos() && askedAt != 0) {
+            long now = clock.getAsLong();
+            if (asked && now - askedAt < Duration.ofSeconds(5).toNanos()) {
                 return last;
             }
-            askedAt = System.nanoTime();
+            asked = true;
+            askedAt = now;
             try {
                 Channel ch = connection.createChannel();
                 try {

@@ -242,7 +242,6 @@ class RabbitTransportTest {
             t.deadLetters().deadLetter(DeadLetter.of(d, "", new UnprocessableInputException("parse", "Event is not "
                     + "valid JSON")));
             t.events().complete(d);
-            assertEquals(1.0, waitForDepth(t, 0), "the gauge reads the input queue");
         }
         // Re-declaring as quorum succeeds only if they are quorum queues already (a classic one would be a 406).
         for (String q : List.of(input, target, input + "-dead-letter")) {
@@ -257,10 +256,28 @@ class RabbitTransportTest {
         assertEquals(0, admin.messageCount(input));
     }
 
-    /** One gauge read after the depth settled (the gauge caches for a few seconds). */
-    private double waitForDepth(Transport t, double expected) throws InterruptedException {
-        Thread.sleep(100);
-        return t.gauges().get("vaultml.queue.messages.ready").getAsDouble() == expected ? 1.0 : 0.0;
+    @Test
+    void theDepthGaugeReadsTheQueueAndAsksTheBrokerAtMostEveryFiveSeconds() throws Exception {
+        String queue = newQueue();
+        for (int i = 0; i < 3; i++) {
+            publish(queue, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+        RabbitTransportProvider.QueueDepth depth = new RabbitTransportProvider.QueueDepth(connection, queue, now::get);
+        // The broker counts a published message as ready once it is enqueued: wait for that, not for a time.
+        Await.until(() -> {
+            try {
+                return admin.messageCount(queue) == 3;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(10), () -> "3 messages enqueued");
+        assertEquals(3.0, depth.ready());
+        admin.queuePurge(queue);
+        now.addAndGet(Duration.ofSeconds(4).toNanos());
+        assertEquals(3.0, depth.ready(), "cached within 5 s");
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertEquals(0.0, depth.ready(), "asked again after 5 s");
     }
 
     @Test

@@ -15,11 +15,8 @@ import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigSource;
 import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.Providers;
-import io.vaultml.kerberos.KerberosResults;
-import io.vaultml.kerberos.ResultFormat;
-import io.vaultml.tracking.CentroidTracker;
-import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.video.VideoConfig;
+import io.vaultml.kerberos.FileEvents;
+import io.vaultml.kerberos.ResultWriter;
 import io.vaultml.vision.onnx.Images;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -118,20 +115,23 @@ final class DetectCommand {
         Providers<DetectorProvider> providers = Providers.load(DetectorProvider.class);
         Config config;
         DetectorProvider provider;
-        ResultFormat resultFormat;
+        ResultWriter results;
         try {
-            config = WorkerApp.definition(providers).parse(ConfigSource.of(env));
+            Map<String, String> settings = new HashMap<>(env);
+            if (!format.equals("detections")) {
+                settings.put(ResultWriter.RESULT_FORMAT.name(), format);
+            }
+            config = WorkerApp.definition(providers).parse(ConfigSource.of(settings));
             provider = providers.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
-            resultFormat = format.equals("detections") ? null : ResultFormat.parse(format);
+            results = format.equals("detections") ? null : ResultWriter.from(config);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("vault-ml detect: " + e.getMessage().replace("\n", "\n  "));
             return 2;
         }
         int failures = 0;
         AtomicReference<Path> current = new AtomicReference<>(); // files are analysed one at a time
-        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(provider.create(config))
-                .decoder(VideoConfig.decoderOptions(config)).sampling(VideoConfig.sampling(config))
-                .tracker(new CentroidTracker(TrackerSettings.from(config)))
+        // The worker's analysis (decoding, sampling, tracking as configured): only the fetcher differs.
+        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(provider.create(config)).configure(config)
                 // Still a result (the frames before the damage), but the user is told it is not the whole file.
                 .listener(new AnalysisListener() {
                     @Override
@@ -144,8 +144,8 @@ final class DetectCommand {
                 try {
                     current.set(file);
                     AnalysisResult result = analyse(file, analyzer, annotator);
-                    out.println(resultFormat == null ? DetectionsReport.json(file.toString(), result)
-                            : new String(KerberosResults.toJson(result, resultFormat), StandardCharsets.UTF_8));
+                    out.println(results == null ? DetectionsReport.json(file.toString(), result)
+                            : new String(results.toJson(result), StandardCharsets.UTF_8));
                     err.println("vault-ml detect: " + file + ": " + DetectionsReport.summary(result));
                 } catch (VaultMlException | IOException e) {
                     err.println("vault-ml detect: " + file + ": " + e.getMessage());
@@ -163,7 +163,12 @@ final class DetectCommand {
     private static AnalysisResult analyse(Path file, RecordingAnalyzer analyzer, Annotator annotator)
             throws IOException {
         long start = System.nanoTime();
-        RecordingEvent event = RecordingEvent.ofKey(file.getFileName().toString());
+        if (!Files.isRegularFile(file)) {
+            throw new io.vaultml.api.UnprocessableInputException("fetch", "no such file");
+        }
+        // The event the worker's LOCAL mode makes for this file in its watched folder: the same result.
+        RecordingEvent event = FileEvents.of(file.getFileName().toString(), Files.size(file),
+                Files.getLastModifiedTime(file).toInstant());
         if (Images.isImage(file)) {
             Frame image = Images.read(file);
             List<Detection> found = analyzer.detector().detect(image);
@@ -173,9 +178,6 @@ final class DetectCommand {
             VideoInfo info = new VideoInfo(image.width(), image.height(), 0, 1, 0, "image");
             return new AnalysisResult(event, info, List.of(new FrameDetections(0, 0, found)), List.of(), false,
                     analyzer.detector().info(), Duration.ofNanos(System.nanoTime() - start));
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new io.vaultml.api.UnprocessableInputException("fetch", "no such file");
         }
         Media media = Media.of(file.getFileName().toString(), Files.readAllBytes(file));
         List<Frame> kept = new ArrayList<>();

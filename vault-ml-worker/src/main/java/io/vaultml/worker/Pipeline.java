@@ -14,9 +14,7 @@ import io.vaultml.api.ResultMessage;
 import io.vaultml.api.RetriableException;
 import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.KerberosEvents;
-import io.vaultml.kerberos.KerberosResults;
-import io.vaultml.kerberos.LabelVocabulary;
-import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.kerberos.ResultWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,47 +94,27 @@ final class Pipeline {
         }
     }
 
-    private final RecordingAnalyzer processor;
+    private final RecordingAnalyzer analyzer;
     private final List<Forwarder> forwarders;
     private final DeadLetterSink deadLetters;
-    private final ResultFormat format;
-    private final boolean keepCredentials;
+    private final ResultWriter results;
     private final int maxEvents;
     private final Metrics metrics;
-    private final LabelVocabulary labels;
-
-    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
-            Metrics metrics) {
-        this(processor, forwarders, deadLetters, format, format == ResultFormat.HUB, KerberosEvents.DEFAULT_MAX_EVENTS,
-                metrics);
-    }
 
     /**
-     * @param keepCredentials whether published results echo the event's storage credentials and publickey
+     * @param forwarders run in order for each result; the first publishes it
+     * @param results writes each analysis as the published result ({@code RESULT_FORMAT}, {@code LABELS},
+     *     {@code RESULT_CREDENTIALS})
      * @param maxEvents the most events one message may carry
      */
-    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
-            boolean keepCredentials, int maxEvents, Metrics metrics) {
-        this(processor, forwarders, deadLetters, format, keepCredentials, maxEvents, metrics,
-                LabelVocabulary.parse("auto", format));
-    }
-
-    /** @param labels the words results use for classes ({@code LABELS}) */
-    Pipeline(RecordingAnalyzer processor, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultFormat format,
-            boolean keepCredentials, int maxEvents, Metrics metrics, LabelVocabulary labels) {
-        this.labels = labels;
-        this.processor = processor;
+    Pipeline(RecordingAnalyzer analyzer, List<Forwarder> forwarders, DeadLetterSink deadLetters, ResultWriter results,
+            int maxEvents, Metrics metrics) {
+        this.analyzer = analyzer;
         this.forwarders = List.copyOf(forwarders);
         this.deadLetters = deadLetters;
-        this.format = format;
-        this.keepCredentials = keepCredentials;
+        this.results = results;
         this.maxEvents = maxEvents;
         this.metrics = metrics;
-    }
-
-    /** Handles a delivery from scratch. */
-    void handle(Delivery delivery) {
-        handle(delivery, new Progress());
     }
 
     /**
@@ -170,11 +148,11 @@ final class Pipeline {
     }
 
     private void handleEvent(Delivery delivery, int index, RecordingEvent event, Progress progress) {
-        progress.beginStep(processor.timeoutFor(event));
+        progress.beginStep(analyzer.timeoutFor(event));
         try {
             ResultMessage message = progress.results.get(index);
             if (message == null) {
-                message = toMessage(processor.analyse(event));
+                message = toMessage(analyzer.analyse(event));
                 progress.results.put(index, message);
             }
             publish(message, progress.forwarded, index);
@@ -192,7 +170,7 @@ final class Pipeline {
     }
 
     private ResultMessage toMessage(AnalysisResult result) {
-        return new ResultMessage(result.event().key(), KerberosResults.toJson(result, format, keepCredentials, labels),
+        return new ResultMessage(result.event().key(), results.toJson(result),
                 provenance(result), result);
     }
 

@@ -1,13 +1,11 @@
 package io.vaultml.worker;
 
 import io.vaultml.analysis.RecordingAnalyzer;
-import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detector;
 import io.vaultml.api.Forwarder;
 import io.vaultml.api.Frame;
 import io.vaultml.api.MediaFetcher;
-import io.vaultml.api.Tracker;
 import io.vaultml.api.Transport;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
@@ -18,16 +16,9 @@ import io.vaultml.api.spi.ForwarderProvider;
 import io.vaultml.api.spi.Providers;
 import io.vaultml.api.spi.SharedComponents;
 import io.vaultml.api.spi.TransportProvider;
-import io.vaultml.kerberos.LabelVocabulary;
-import io.vaultml.kerberos.ResultFormat;
+import io.vaultml.kerberos.ResultWriter;
 import io.vaultml.kerberos.http.KerberosHttp;
-import io.vaultml.tracking.CentroidTracker;
-import io.vaultml.tracking.OneSightingTracker;
-import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.video.Sampling;
 import io.vaultml.video.VideoConfig;
-import io.vaultml.vision.onnx.ColorFindingDetector;
-import io.vaultml.vision.onnx.VisionConfig;
 import io.vaultml.worker.ops.OpsServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,21 +61,12 @@ public final class WorkerApp implements AutoCloseable {
                 log.info("Serving /metrics, /healthz and /readyz on port {}", ops.port());
             }
             Detector detector = detectorProvider.create(config);
-            if (config.get(VisionConfig.FIND_DOMINANT_COLORS)) {
-                detector = new ColorFindingDetector(detector, 3);
-            }
-            if (detectorProvider.name().equals("hog")) {
-                log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for "
-                        + "trying vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
-            }
+            resources.add(detector); // until the analyzer owns it
             long warmUp = System.nanoTime();
             detector.detect(blankFrame()); // the first inference allocates the runtime's buffers: not on a recording
             log.info("Detector warmed up in {} ms", (System.nanoTime() - warmUp) / 1_000_000);
             metrics.detector(detector.info());
             metrics.ready(() -> ready);
-            SharedDetector inference = SharedDetector.forConcurrency(detector,
-                    config.get(WorkerSettings.CONCURRENCY), metrics::inferenceBatch);
-            resources.add(inference);
             SharedComponents shared = new SharedComponents();
             KerberosHttp http = shared.get(KerberosHttp.class, () -> KerberosHttp.from(config));
             Transport transport = transportProvider.open(config, 2 * config.get(WorkerSettings.CONCURRENCY));
@@ -95,32 +77,20 @@ public final class WorkerApp implements AutoCloseable {
             List<Forwarder> forwarders = new ArrayList<>();
             forwarders.add(transport.results());
             forwarderProviders.forEach(p -> forwarders.add(p.create(config, shared)));
-            CentroidTracker centroid = config.get(WorkerSettings.TRACKING)
-                    ? new CentroidTracker(TrackerSettings.from(config)) : null;
-            Tracker tracker = centroid != null ? centroid : new OneSightingTracker();
-            if (centroid != null && VideoConfig.sampling(config) instanceof Sampling.Count count
-                    && centroid.settings().moveDistance() > 0) {
-                log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
-                        + "to follow an object: then every object of the busiest frame per label counts, and "
-                        + "MOVE_DISTANCE={} filters nothing. Moving-object filtering needs CLASSIFICATION_FPS sampling.",
-                        count.frames(), centroid.settings().moveDistance());
-            }
             ThreadBudget threads = ThreadBudget.of(config, Runtime.getRuntime().availableProcessors());
             log.info("Thread budget on {}", threads.describe());
-            RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
-                    .decoder(VideoConfig.decoderOptions(config).withThreads(threads.decoderThreads())).sampling(VideoConfig.sampling(config)).tracker(tracker)
-                    .listener(metrics).timeout(config.get(WorkerSettings.RECORDING_TIMEOUT)).build();
-            ResultFormat format = ResultFormat.parse(config.get(WorkerSettings.RESULT_FORMAT));
-            String credentials = config.get(WorkerSettings.RESULT_CREDENTIALS);
-            boolean keepCredentials = credentials.equals("keep") || (credentials.equals("auto") && format == ResultFormat.HUB);
-            Pipeline pipeline = new Pipeline(processor, forwarders, transport.deadLetters(), format, keepCredentials,
-                    config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics,
-                    LabelVocabulary.parse(config.get(WorkerSettings.LABELS), format));
+            RecordingAnalyzer analyzer = RecordingAnalyzer.builder(detector).configure(config).fetcher(fetcher)
+                    .decoder(VideoConfig.decoderOptions(config).withThreads(threads.decoderThreads()))
+                    .concurrency(config.get(WorkerSettings.CONCURRENCY)).listener(metrics).build();
+            resources.remove(detector);
+            resources.add(analyzer);
+            Pipeline pipeline = new Pipeline(analyzer, forwarders, transport.deadLetters(), ResultWriter.from(config),
+                    config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics);
             RetryPolicy retries = new RetryPolicy(config.get(WorkerSettings.RETRY_BACKOFF),
                     config.get(WorkerSettings.RETRY_BACKOFF_MAX), config.get(WorkerSettings.RETRY_MAX_ATTEMPTS));
             this.worker = new Worker(transport.events(), pipeline, metrics, config.get(WorkerSettings.CONCURRENCY),
                     config.get(WorkerSettings.SHUTDOWN_TIMEOUT), retries, config.get(WorkerSettings.STALL_TIMEOUT),
-                    inference::alive);
+                    analyzer::alive);
             log.info("Ready: detector {} ({} on {}), events from {}, results to {}, dead letters to {}",
                     detector.info().provider(), detector.info().model(), detector.info().device(),
                     transport.events().describe(), transport.results().describe(), transport.deadLetters().describe());

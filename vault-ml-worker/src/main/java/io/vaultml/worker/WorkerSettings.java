@@ -3,10 +3,9 @@ package io.vaultml.worker;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
 import io.vaultml.api.config.Validators;
+import io.vaultml.analysis.AnalysisSettings;
+import io.vaultml.kerberos.ResultWriter;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
-import io.vaultml.tracking.TrackerSettings;
-import io.vaultml.video.VideoConfig;
-import io.vaultml.vision.onnx.VisionConfig;
 import java.time.Duration;
 
 /** Every setting of the worker itself. Detector providers add their own keys at startup. */
@@ -46,19 +45,6 @@ public final class WorkerSettings {
     public static final ConfigKey<String> DETECTOR = ConfigKey.string("DETECTOR").group(RESULTS)
             .doc("Detector provider by name (onnx-yolo, hog, or a plugin's). Unset: onnx-yolo when MODEL_PATH is "
                     + "set, else the built-in hog people detector.").build();
-    public static final ConfigKey<String> RESULT_FORMAT = ConfigKey.string("RESULT_FORMAT").defaultValue("legacy")
-            .validator(Validators.oneOf("legacy", "hub")).group(RESULTS)
-            .doc("legacy: operation \"classification\" with data.probabilities/labels/boxes per frame (vault-ml); "
-                    + "hub: operation \"classify\" with data.objectCount/properties/details (Kerberos Hub).").build();
-    public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("TRACKING").defaultValue(true).group(RESULTS)
-            .doc("Follow objects across the analysed frames (needed for MOVE_DISTANCE). false: each object of the "
-                    + "busiest analysed frame per label is reported once (a one-sighting detail in the hub format).")
-            .build();
-    public static final ConfigKey<String> LABELS = ConfigKey.string("LABELS").defaultValue("auto")
-            .validator(Validators.oneOf("auto", "hub", "model")).group(RESULTS)
-            .doc("Words for classes in results: hub uses the Kerberos Hub classifier's (person -> pedestrian, "
-                    + "truck -> lorry, van -> car, bicycle -> cyclist, dog/cat/bird -> animal), model the model's "
-                    + "own names; auto: hub for RESULT_FORMAT=hub, model for legacy.").build();
 
     public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.integer("CONCURRENCY").defaultValue(2)
             .validator(Validators.between(1, 64)).group(OPERATIONS)
@@ -90,13 +76,6 @@ public final class WorkerSettings {
             .doc("Tries per event, the first included, before it is dead-lettered with reason 'Retries exhausted' "
                     + "and the last cause. Tries refused because the configured Vault, Hub or results broker is "
                     + "down (an outage) are not counted: the worker pauses instead.").build();
-    public static final ConfigKey<Duration> RECORDING_TIMEOUT = ConfigKey.duration("RECORDING_TIMEOUT")
-            .defaultValue(Duration.ZERO).group(OPERATIONS)
-            .doc("How long one recording may take from download to tracks; past it the try fails as a transient "
-                    + "fault and is retried, and a thread still busy a tenth later is reported on /healthz and its "
-                    + "message given back for redelivery. 0: derived per recording, 2 min + 2 s per frame to analyse "
-                    + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
-                    + "payload.fileSize.").build();
     public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.duration("STALL_TIMEOUT")
             .defaultValue(Duration.ofMinutes(15)).group(OPERATIONS)
             .doc("/healthz answers 503 when recordings are in flight and none has finished for this long.").build();
@@ -104,20 +83,14 @@ public final class WorkerSettings {
             .defaultValue(100).validator(Validators.between(1, 10_000)).group(OPERATIONS)
             .doc("A message that is a JSON array may carry this many events; a longer one is dead-lettered whole. "
                     + "Each element gets its own outcome.").build();
-    public static final ConfigKey<String> RESULT_CREDENTIALS = ConfigKey.string("RESULT_CREDENTIALS")
-            .defaultValue("auto").validator(Validators.oneOf("auto", "keep", "drop")).group(RESULTS)
-            .doc("Whether published results echo the event's data.storage_access_key, data.storage_secret and "
-                    + "payload.metadata.publickey. auto: kept in the hub format (the Hub pipeline's next stages read "
-                    + "them to reach the recording and its tenant), dropped in the legacy format. Webhooks never get "
-                    + "them.").build();
 
-    /** The worker's keys plus decoding, tracking and Kerberos; transport and detector providers add their own. */
+    /** The worker's keys plus the analysis's, the results' and Kerberos HTTP's; providers add their own. */
     public static ConfigDef definition() {
-        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, RESULT_FORMAT, TRACKING, LABELS, CONCURRENCY, METRICS_PORT, LOG_FORMAT, LOG_LEVEL,
-                SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, RECORDING_TIMEOUT,
-                STALL_TIMEOUT, MAX_EVENTS_PER_MESSAGE, RESULT_CREDENTIALS, VisionConfig.FIND_DOMINANT_COLORS)
-                .include(VideoConfig.CONFIG)
-                .include(TrackerSettings.CONFIG)
+        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, CONCURRENCY, METRICS_PORT, LOG_FORMAT, LOG_LEVEL,
+                SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, STALL_TIMEOUT,
+                MAX_EVENTS_PER_MESSAGE)
+                .include(AnalysisSettings.CONFIG)
+                .include(ResultWriter.CONFIG)
                 .include(KerberosHttpConfig.CONFIG);
     }
 }

@@ -20,7 +20,7 @@ class DetectCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = DetectCommand.run(new String[] {"--model", TestData.require("models/yolox_nano.onnx").toString(),
-                "--fps", "2", "--format", "classification", file}, print(out), print(err));
+                "--fps", "2", "--format", "legacy", file}, print(out), print(err));
 
         String errors = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, errors);

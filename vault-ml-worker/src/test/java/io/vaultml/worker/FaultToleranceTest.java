@@ -107,7 +107,7 @@ class FaultToleranceTest {
             List<Forwarder> forwarders = new java.util.ArrayList<>(List.of(out));
             forwarders.addAll(after);
             Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
-                    ResultFormat.LEGACY, false, 10, metrics);
+                    io.vaultml.kerberos.ResultWriter.of(ResultFormat.LEGACY), 10, metrics);
             worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive,
                     clock);
             try {
@@ -277,10 +277,14 @@ class FaultToleranceTest {
     @Test
     void anOutageIsNotCountedAgainstTheEventsAndPausesNewWork() throws Exception {
         AtomicInteger outageCalls = new AtomicInteger(6);
+        java.util.concurrent.atomic.AtomicLong firstOutage = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong firstSuccess = new java.util.concurrent.atomic.AtomicLong();
         ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
             if (outageCalls.getAndDecrement() > 0) {
+                firstOutage.compareAndSet(0, System.nanoTime());
                 throw new OutageException("The vault at http://v:80 failed repeatedly", Duration.ofMillis(150));
             }
+            firstSuccess.compareAndSet(0, System.nanoTime());
             return good(key);
         });
         try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
@@ -294,6 +298,9 @@ class FaultToleranceTest {
             assertEquals(3, h.out.results().size());
             int calls = fetcher.calls.values().stream().mapToInt(AtomicInteger::get).sum();
             assertTrue(calls <= 3 + 6, "no more calls than the outage refused plus one each: " + calls);
+            // The pause: no try starts until the outage's 150 ms are over (the backoff alone would be 10 ms).
+            long paused = Duration.ofNanos(firstSuccess.get() - firstOutage.get()).toMillis();
+            assertTrue(paused >= 150, "new work waited out the outage: first success " + paused + " ms after it");
         }
     }
 
@@ -435,7 +442,7 @@ class FaultToleranceTest {
             RecordingForwarder out = new RecordingForwarder();
             Pipeline pipeline = new Pipeline(RecordingAnalyzer.builder(inference).fetcher(new ScriptedFetcher(
                     (k, n) -> good(k))).sampling(Sampling.count(2)).listener(metrics).build(), List.of(out), out,
-                    ResultFormat.LEGACY, false, 10, metrics);
+                    io.vaultml.kerberos.ResultWriter.of(ResultFormat.LEGACY), 10, metrics);
             Worker worker = new Worker(fenced, pipeline, metrics, 1, Duration.ofSeconds(5),
                     new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(50), 8), Duration.ofMinutes(5), () -> true);
             assertEquals(1, CompletableFuture.supplyAsync(worker::run).get(30, TimeUnit.SECONDS),

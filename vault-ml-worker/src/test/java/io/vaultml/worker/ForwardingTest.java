@@ -65,10 +65,10 @@ class ForwardingTest {
         assertEquals(2, LocalModeTest.lines(dir.resolve("results.jsonl")).size());
     }
 
+    /** WireMock journals a request just after answering it: wait until the journal holds what the worker sent. */
     static void settle(WireMockRuntimeInfo wm, int expected) throws InterruptedException {
-        Await.repeatWhile(() -> wm.getWireMock().getServeEvents().size() < expected, Duration.ofSeconds(5),
-                () -> Thread.sleep(20));
-        Thread.sleep(100);
+        Await.until(() -> wm.getWireMock().getServeEvents().size() >= expected, Duration.ofSeconds(5),
+                () -> wm.getWireMock().getServeEvents().size() + " requests journaled, " + expected + " expected");
     }
 
     @Test

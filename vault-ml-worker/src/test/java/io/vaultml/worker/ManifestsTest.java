@@ -152,8 +152,8 @@ class ManifestsTest {
                 .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         Config parsed = WorkerApp.definition(ConfigurationDocTest.shipped()).parse(ConfigSource.of(env));
         assertEquals("RABBITMQ", parsed.get(WorkerSettings.QUEUE_SYSTEM));
-        assertEquals("hub", parsed.get(WorkerSettings.RESULT_FORMAT));
-        assertEquals("hub", parsed.get(WorkerSettings.LABELS));
+        assertEquals("hub", parsed.get(io.vaultml.kerberos.ResultWriter.RESULT_FORMAT));
+        assertEquals("hub", parsed.get(io.vaultml.kerberos.ResultWriter.LABELS));
         JsonNode rabbit = ofKind(hub, "ScaledObject").stream()
                 .filter(d -> d.at("/spec/triggers/0/type").asText().equals("rabbitmq")).findFirst().orElseThrow();
         assertEquals("kcloud-classify-queue.fifo", rabbit.at("/spec/triggers/0/metadata/queueName").asText());

@@ -40,7 +40,7 @@ class OriginalEnvironmentTest {
         assertEquals(5, c.get(io.vaultml.video.VideoConfig.NUMBER_OF_PREDICTIONS));
         assertEquals(100.0, c.get(io.vaultml.tracking.TrackerSettings.MOVE_DISTANCE));
         assertEquals(1, c.get(KerberosHttpConfig.FORWARDING_OBJECT_THRESHOLD));
-        assertTrue(KerberosHttpConfig.forwarders(c).isEmpty(), "no forwarding or removal asked for");
+        assertTrue(WorkerApp.enabledForwarders(c).isEmpty(), "no forwarding or removal asked for");
         assertEquals("VaultEndpoint[https://staging.api.vault.xxx.live, accessKey=[hidden], secretKey=[hidden]]",
                 KerberosHttpConfig.vault(c, "test").toString());
         assertTrue(c.describe().contains("KAFKA_PASSWORD=[hidden]"));

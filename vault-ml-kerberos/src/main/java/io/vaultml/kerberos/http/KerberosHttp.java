@@ -84,23 +84,4 @@ public final class KerberosHttp {
         return new VaultRemover(KerberosHttpConfig.vault(config, "REMOVE_AFTER_PROCESSED"), config.get(VAULT_TIMEOUT),
                 vault, removed);
     }
-
-    /**
-     * The forwarders the settings ask for, in the order they must run (media, metadata, webhook, delete last),
-     * from the registered {@link io.vaultml.api.spi.ForwarderProvider}s of this module, sharing this instance.
-     *
-     * @throws ConfigException listing every missing setting
-     */
-    public List<Forwarder> forwarders() {
-        io.vaultml.api.spi.SharedComponents shared = new io.vaultml.api.spi.SharedComponents();
-        shared.get(KerberosHttp.class, () -> this);
-        List<KerberosForwarderProvider> enabled = KerberosForwarderProvider.ALL.stream()
-                .filter(p -> p.enabled(config)).toList();
-        List<String> problems = new ArrayList<>();
-        enabled.forEach(p -> problems.addAll(p.validate(config)));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return enabled.stream().map(p -> p.create(config, shared)).toList();
-    }
 }

@@ -118,14 +118,4 @@ public final class KerberosHttpConfig {
     static Resilience resilience(Config c, String name) {
         return new Resilience(name, c.get(VAULT_RETRIES), Duration.ofMillis(500), c.get(VAULT_CIRCUIT_OPEN));
     }
-
-    /** A fetcher with its own breakers; {@link KerberosHttp} shares them with the forwarders. */
-    public static VaultMediaFetcher fetcher(Config c) {
-        return KerberosHttp.from(c).fetcher();
-    }
-
-    /** Forwarders with their own breakers; {@link KerberosHttp} shares them with the fetcher. */
-    public static List<Forwarder> forwarders(Config c) {
-        return KerberosHttp.from(c).forwarders();
-    }
 }

@@ -16,6 +16,15 @@ public final class ColorFindingDetector implements Detector {
     private final Detector inner;
     private final int colors;
 
+    /**
+     * {@code detector} as the settings ask: wrapped to find three colours per object when
+     * {@code FIND_DOMINANT_COLORS=true} ({@link VisionConfig#FIND_DOMINANT_COLORS} must be in the configuration's
+     * definition), else as it is. The built-in providers call it; a plugin's provider may too.
+     */
+    public static Detector asConfigured(Detector detector, io.vaultml.api.config.Config config) {
+        return config.get(VisionConfig.FIND_DOMINANT_COLORS) ? new ColorFindingDetector(detector, 3) : detector;
+    }
+
     /** @param colors how many colours per object, at most */
     public ColorFindingDetector(Detector inner, int colors) {
         this.inner = inner;

@@ -7,6 +7,7 @@ import io.vaultml.api.spi.DetectorProvider;
 
 /** {@code hog}: the built-in people detector, the fallback when no model is configured. */
 public final class HogPeopleDetectorProvider implements DetectorProvider {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HogPeopleDetectorProvider.class);
 
     @Override
     public String name() {
@@ -20,11 +21,14 @@ public final class HogPeopleDetectorProvider implements DetectorProvider {
 
     @Override
     public ConfigDef configDef() {
-        return new ConfigDef().define(VisionConfig.CLASSIFICATION_THRESHOLD);
+        return new ConfigDef().define(VisionConfig.CLASSIFICATION_THRESHOLD, VisionConfig.FIND_DOMINANT_COLORS);
     }
 
     @Override
     public Detector create(Config config) {
-        return new HogPeopleDetector(config.get(VisionConfig.CLASSIFICATION_THRESHOLD).floatValue());
+        log.warn("No model configured (MODEL_PATH): using the built-in HOG people detector, a fallback for trying "
+                + "vault-ml out; set MODEL_PATH to a YOLO .onnx model for real use");
+        return ColorFindingDetector.asConfigured(
+                new HogPeopleDetector(config.get(VisionConfig.CLASSIFICATION_THRESHOLD).floatValue()), config);
     }
 }

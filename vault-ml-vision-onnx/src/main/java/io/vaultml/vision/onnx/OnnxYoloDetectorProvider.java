@@ -50,6 +50,6 @@ public final class OnnxYoloDetectorProvider implements DetectorProvider {
 
     @Override
     public Detector create(Config config) {
-        return OnnxYoloDetector.open(VisionConfig.yoloOptions(config));
+        return ColorFindingDetector.asConfigured(OnnxYoloDetector.open(VisionConfig.yoloOptions(config)), config);
     }
 }

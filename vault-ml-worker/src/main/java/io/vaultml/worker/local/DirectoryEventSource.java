@@ -1,10 +1,9 @@
 package io.vaultml.worker.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Delivery;
 import io.vaultml.api.EventSource;
+import io.vaultml.kerberos.FileEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -35,7 +34,6 @@ import java.util.stream.Stream;
  * at {@link #close()} is found again by the next scan.
  */
 public final class DirectoryEventSource implements EventSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DirectoryEventSource.class);
 
     private final Path directory;
@@ -151,7 +149,7 @@ public final class DirectoryEventSource implements EventSource {
                 if (!takeAsIs && (previous == null || previous != size)) {
                     continue; // still being written, or first seen: check again next scan
                 }
-                Delivery delivery = new Delivery(key, eventJson(key, size, attributes), Map.of("file", key), 1);
+                Delivery delivery = new Delivery(key, FileEvents.json(key, size, attributes.lastModifiedTime().toInstant()), Map.of("file", key), 1);
                 inFlight.put(key, delivery);
                 ready.add(delivery);
             }
@@ -219,27 +217,6 @@ public final class DirectoryEventSource implements EventSource {
         } else if (done > 0) {
             log.info("{} of the {} recording(s) in {} were processed before ({} lists them) and are skipped", done,
                     found, directory, processedFile);
-        }
-    }
-
-    private static byte[] eventJson(String key, long size, BasicFileAttributes attributes) {
-        ObjectNode event = JSON.createObjectNode();
-        long seconds = attributes.lastModifiedTime().toMillis() / 1000;
-        event.put("provider", "local").put("source", "local").put("request", "persist");
-        ObjectNode payload = event.putObject("payload");
-        payload.put("key", key).put("fileSize", size).put("is_fragmented", false);
-        ObjectNode metadata = payload.putObject("metadata");
-        metadata.put("uploadtime", String.valueOf(seconds)).put("capture", "local");
-        String name = Path.of(key).getFileName().toString();
-        String[] parts = name.replaceFirst("\\.mp4$", "").split("_");
-        if (parts.length == 6) { // <seconds>_<x>-<y>_<camera>_<region>_<changes>_<duration>.mp4
-            metadata.put("event-timestamp", parts[0]).put("event-instancename", parts[2]);
-        }
-        event.put("date", seconds);
-        try {
-            return JSON.writeValueAsBytes(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

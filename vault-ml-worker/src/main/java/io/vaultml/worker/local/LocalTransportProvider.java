@@ -1,5 +1,6 @@
 package io.vaultml.worker.local;
 
+import io.vaultml.analysis.DirectoryFetcher;
 import io.vaultml.api.MediaFetcher;
 import io.vaultml.api.Transport;
 import io.vaultml.api.config.Config;
@@ -55,14 +56,14 @@ public final class LocalTransportProvider implements TransportProvider {
             DirectoryEventSource events = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
                     config.get(WorkerSettings.RUN_ONCE));
             return new Opened(events, results, deadLetters,
-                    new LocalFileFetcher(watch, KerberosHttpConfig.maxRecordingBytes(config)));
+                    new DirectoryFetcher(watch, KerberosHttpConfig.maxRecordingBytes(config)));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the local folders: " + e.getMessage(), e);
         }
     }
 
     private record Opened(DirectoryEventSource events, JsonLinesSink results, JsonLinesSink deadLetters,
-            LocalFileFetcher files) implements Transport {
+            DirectoryFetcher files) implements Transport {
         @Override
         public Optional<MediaFetcher> media() {
             return Optional.of(files);

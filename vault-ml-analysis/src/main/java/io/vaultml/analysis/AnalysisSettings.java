@@ -1,0 +1,41 @@
+package io.vaultml.analysis;
+
+import io.vaultml.api.Tracker;
+import io.vaultml.api.config.Config;
+import io.vaultml.api.config.ConfigDef;
+import io.vaultml.api.config.ConfigKey;
+import io.vaultml.tracking.CentroidTracker;
+import io.vaultml.tracking.OneSightingTracker;
+import io.vaultml.tracking.TrackerSettings;
+import io.vaultml.video.VideoConfig;
+import java.time.Duration;
+
+/**
+ * The settings of an analysis: decoding and sampling ({@link VideoConfig}), tracking ({@link TrackerSettings} and
+ * {@code TRACKING}) and the per-recording deadline. {@link RecordingAnalyzer.Builder#configure} applies them; the
+ * worker, the {@code detect} command and embedding applications all go through it.
+ */
+public final class AnalysisSettings {
+    public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("TRACKING").defaultValue(true).group("Results")
+            .doc("Follow objects across the analysed frames (needed for MOVE_DISTANCE). false: each object of the "
+                    + "busiest analysed frame per label is reported once (a one-sighting detail in the hub format).")
+            .build();
+    public static final ConfigKey<Duration> RECORDING_TIMEOUT = ConfigKey.duration("RECORDING_TIMEOUT")
+            .defaultValue(Duration.ZERO).group("Operations")
+            .doc("How long one recording may take from download to tracks; past it the try fails as a transient "
+                    + "fault and is retried, and a thread still busy a tenth later is reported on /healthz and its "
+                    + "message given back for redelivery. 0: derived per recording, 2 min + 2 s per frame to analyse "
+                    + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
+                    + "payload.fileSize.").build();
+    /** Every key {@link RecordingAnalyzer.Builder#configure} reads. */
+    public static final ConfigDef CONFIG = new ConfigDef().define(TRACKING, RECORDING_TIMEOUT)
+            .include(VideoConfig.CONFIG).include(TrackerSettings.CONFIG).frozen();
+
+    private AnalysisSettings() {
+    }
+
+    /** {@code TRACKING=true}: the centroid tracker with the tracking settings; false: one sighting per object. */
+    public static Tracker tracker(Config config) {
+        return config.get(TRACKING) ? new CentroidTracker(TrackerSettings.from(config)) : new OneSightingTracker();
+    }
+}
