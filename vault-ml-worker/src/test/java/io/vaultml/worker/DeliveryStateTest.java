@@ -82,7 +82,8 @@ class DeliveryStateTest {
     @Test
     void budgetsTooLongToCountNeverOverflowTheWatchdog() {
         assertEquals(Long.MAX_VALUE, Watchdog.stuckAfterNanos(Duration.ofSeconds(Long.MAX_VALUE / 4)));
-        assertEquals(Duration.ofMillis(5_400).toNanos(), Watchdog.stuckAfterNanos(Duration.ofSeconds(4)), "a tenth and a second past");
+        assertEquals(Duration.ofMillis(9_400).toNanos(), Watchdog.stuckAfterNanos(Duration.ofSeconds(4)),
+                "a tenth and five seconds past");
     }
 
     @Test
@@ -111,8 +112,10 @@ class DeliveryStateTest {
         s.progress.beginStep(Duration.ofSeconds(4));
         watchdog.started(s);
         assertEquals(List.of(), watchdog.stuck());
-        now.addAndGet(Duration.ofSeconds(6).toNanos());
-        assertEquals(List.of(s), watchdog.stuck(), "past 4 s + a tenth + 1 s in one step");
+        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        assertEquals(List.of(), watchdog.stuck(), "the try's own deadline gets its chance first");
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertEquals(List.of(s), watchdog.stuck(), "past 4 s + a tenth + 5 s in one step");
         watchdog.ended(s, false);
         now.addAndGet(Duration.ofSeconds(30).toNanos()); // an outage's pause
         watchdog.started(s); // the retry: the pipeline has not begun its step yet
