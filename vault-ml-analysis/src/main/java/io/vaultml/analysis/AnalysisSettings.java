@@ -23,7 +23,7 @@ public final class AnalysisSettings {
     public static final ConfigKey<Duration> RECORDING_TIMEOUT = ConfigKey.duration("RECORDING_TIMEOUT")
             .defaultValue(Duration.ZERO).group("Operations")
             .doc("How long one recording may take from download to tracks; past it the try fails as a transient "
-                    + "fault and is retried, and a thread still busy a tenth later is reported on /healthz and its "
+                    + "fault and is retried, and a thread still busy a tenth and 5 s later is reported on /healthz and its "
                     + "message given back for redelivery. 0: derived per recording, 2 min + 2 s per frame to analyse "
                     + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
                     + "payload.fileSize.").build();

@@ -1,6 +1,7 @@
 package io.vaultml.analysis;
 
 import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.CameraZones;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Detector;
 import io.vaultml.api.FrameDetections;
@@ -54,6 +55,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
     private final Tracker tracker;
     private final AnalysisListener listener;
     private final Duration timeout;
+    private final java.util.function.Function<RecordingEvent, CameraZones> zones;
 
     private RecordingAnalyzer(Builder b) {
         this.fetcher = b.fetcher;
@@ -62,6 +64,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         this.tracker = b.tracker;
         this.listener = b.listener;
         this.timeout = b.timeout;
+        this.zones = b.zones;
         this.detector = b.detector instanceof SharedDetector shared ? shared
                 : SharedDetector.forConcurrency(b.detector, b.concurrency, listener::inferenceBatch);
     }
@@ -87,6 +90,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         private AnalysisListener listener = AnalysisListener.NONE;
         private Duration timeout = Duration.ZERO;
         private int concurrency = 1;
+        private java.util.function.Function<RecordingEvent, CameraZones> zones = event -> CameraZones.NONE;
 
         private Builder(Detector detector) {
             this.detector = Objects.requireNonNull(detector, "detector");
@@ -145,6 +149,16 @@ public final class RecordingAnalyzer implements AutoCloseable {
          */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The zones and masks of each recording's camera (see {@link RecordingEvent#camera()}); default none.
+         * Detections standing in a mask are dropped before tracking; the result carries the zones it was
+         * measured against.
+         */
+        public Builder zones(java.util.function.Function<RecordingEvent, CameraZones> zones) {
+            this.zones = Objects.requireNonNull(zones, "zones");
             return this;
         }
 
@@ -257,6 +271,10 @@ public final class RecordingAnalyzer implements AutoCloseable {
             listener.truncated(event.key(), report.truncationSummary());
             log.warn("Recording {} is {}", event.key(), report.truncationSummary());
         }
+        CameraZones cameraZones = zones.apply(event);
+        if (!cameraZones.masks().isEmpty()) {
+            frames = withoutMasked(frames, cameraZones, report.video());
+        }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
         if (!tracks.isEmpty() && tracks.stream().allMatch(Track::unassociated)) {
             log.debug("Recording {}: its {} analysed frames are too far apart to track; each object of the busiest "
@@ -265,7 +283,8 @@ public final class RecordingAnalyzer implements AutoCloseable {
         long tracked = System.nanoTime();
         listener.stage("track", tracked - detected);
         AnalysisResult result = new AnalysisResult(event, report.video(), frames, tracks, tracker != null,
-                detector.info(), Duration.ofNanos(tracked - start), report.truncated() ? report.truncationSummary() : "");
+                detector.info(), Duration.ofNanos(tracked - start), report.truncated() ? report.truncationSummary() : "",
+                cameraZones);
         log.info("Processed {}: {} frames ({} {}x{}), {} detections, {} tracks ({} moving) | fetch {} ms, decode {} ms, "
                         + "detect {} ms more, track {} ms", event.key(), frames.size(), report.video().codec(),
                 report.video().width(), report.video().height(), result.detectionCount(), tracks.size(),
@@ -293,6 +312,17 @@ public final class RecordingAnalyzer implements AutoCloseable {
     @Override
     public void close() {
         detector.close();
+    }
+
+    /** The frames without the detections whose bottom centre lies in one of the camera's masks. */
+    private static List<FrameDetections> withoutMasked(List<FrameDetections> frames, CameraZones zones,
+            io.vaultml.api.VideoInfo video) {
+        List<FrameDetections> kept = new ArrayList<>(frames.size());
+        for (FrameDetections f : frames) {
+            kept.add(new FrameDetections(f.frameIndex(), f.timestampMicros(), f.detections().stream()
+                    .filter(d -> !zones.masked(d.box(), video.width(), video.height())).toList()));
+        }
+        return kept;
     }
 
     private record Submitted(long index, long timestampMicros, CompletableFuture<List<Detection>> detections) {

@@ -16,14 +16,15 @@ import java.util.Objects;
  * @param processingTime wall time from fetch to result
  * @param truncation empty when the whole recording was read; otherwise why it was analysed only up to a point
  *     (it ends early, or has undecodable data): the frames are those before the damage
+ * @param zones the camera's zones and masks the analysis applied (detections in a mask are already gone)
  */
 public record AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDetections> frames, List<Track> tracks,
-        boolean tracked, DetectorInfo detector, Duration processingTime, String truncation) {
+        boolean tracked, DetectorInfo detector, Duration processingTime, String truncation, CameraZones zones) {
 
-    /** A result of a recording read whole. */
+    /** A result of a recording read whole, without zones. */
     public AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDetections> frames, List<Track> tracks,
             boolean tracked, DetectorInfo detector, Duration processingTime) {
-        this(event, video, frames, tracks, tracked, detector, processingTime, "");
+        this(event, video, frames, tracks, tracked, detector, processingTime, "", CameraZones.NONE);
     }
 
     public AnalysisResult {
@@ -32,6 +33,7 @@ public record AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDe
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(processingTime, "processingTime");
         Objects.requireNonNull(truncation, "truncation");
+        Objects.requireNonNull(zones, "zones");
         frames = List.copyOf(frames);
         tracks = List.copyOf(tracks);
         if (!tracked && !tracks.isEmpty()) {
@@ -59,6 +61,22 @@ public record AnalysisResult(RecordingEvent event, VideoInfo video, List<FrameDe
             return movingTracks().size();
         }
         return frames.stream().mapToInt(f -> f.detections().size()).max().orElse(0);
+    }
+
+    /**
+     * The objects of interest ({@link #objectsOfInterest()}) that stood in at least one of {@code zoneNames} of
+     * this camera's zones: what {@code FORWARDING_ZONES} compares with the threshold.
+     */
+    public int objectsOfInterestIn(java.util.Collection<String> zoneNames) {
+        int w = video.width();
+        int h = video.height();
+        if (tracked) {
+            return (int) movingTracks().stream()
+                    .filter(t -> zones.zonesOf(t, w, h).stream().anyMatch(zoneNames::contains)).count();
+        }
+        return frames.stream().mapToInt(f -> (int) f.detections().stream()
+                .filter(d -> zones.zonesOf(d.label(), d.box(), w, h).stream().anyMatch(zoneNames::contains))
+                .count()).max().orElse(0);
     }
 
     /** All detections of all analysed frames. */

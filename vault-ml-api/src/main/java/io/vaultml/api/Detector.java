@@ -26,6 +26,14 @@ public interface Detector extends AutoCloseable {
     /** What runs, for logs and provenance. */
     DetectorInfo info();
 
+    /**
+     * The labels this detector can give, as its detections name them; empty when it cannot say. Used to check
+     * settings that name labels (zones) before the first recording.
+     */
+    default List<String> classes() {
+        return List.of();
+    }
+
     /** Detections in one frame, highest confidence first, boxes in the frame's pixels. */
     List<Detection> detect(Frame frame);
 

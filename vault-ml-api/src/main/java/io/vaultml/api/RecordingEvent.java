@@ -66,6 +66,29 @@ public record RecordingEvent(String key, String source, long fileSize, Map<Strin
         return metadata.getOrDefault("event-instancename", "");
     }
 
+    /**
+     * Which camera recorded this, for its zones and its memory: {@code payload.metadata.event-instancename}; else
+     * the camera field of a key in the Agent's format ({@code <seconds>_<x>-<y>_<camera>_<region>_<changes>_
+     * <duration>.mp4}, the third field); else the folder the recording is in; else empty.
+     */
+    public String camera() {
+        String name = cameraName().strip();
+        if (!name.isEmpty()) {
+            return name;
+        }
+        int slash = key.lastIndexOf('/');
+        String file = key.substring(slash + 1);
+        String[] fields = file.replaceFirst("\\.[A-Za-z0-9]+$", "").split("_");
+        if (fields.length == 6 && !fields[2].isBlank()) {
+            return fields[2];
+        }
+        if (slash > 0) {
+            String folder = key.substring(0, slash);
+            return folder.substring(folder.lastIndexOf('/') + 1);
+        }
+        return "";
+    }
+
     @Override
     public String toString() {
         return "RecordingEvent[key=" + key + ", source=" + source + ", fileSize=" + fileSize + ", metadata="

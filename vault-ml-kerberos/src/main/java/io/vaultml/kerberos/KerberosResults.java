@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vaultml.api.AnalysisResult;
 import io.vaultml.api.BoundingBox;
+import io.vaultml.api.CameraZones;
 import io.vaultml.api.Detection;
 import io.vaultml.api.FrameDetections;
 import io.vaultml.api.Track;
 import io.vaultml.api.TrackPoint;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Writes results the way Kerberos consumers read them: the inbound event, every field as received, with
@@ -133,11 +135,18 @@ public final class KerberosResults {
         ArrayNode probabilities = data.putArray("probabilities");
         ArrayNode labels = data.putArray("labels");
         ArrayNode boxes = data.putArray("boxes");
+        CameraZones cz = result.zones();
+        ArrayNode zones = cz.zones().isEmpty() ? null : data.putArray("zones");
         for (FrameDetections frame : result.frames()) {
             ArrayNode p = probabilities.addArray();
             ArrayNode l = labels.addArray();
             ArrayNode b = boxes.addArray();
+            ArrayNode z = zones == null ? null : zones.addArray();
             for (Detection d : frame.detections()) {
+                if (z != null) {
+                    ArrayNode in = z.addArray();
+                    cz.zonesOf(d.label(), d.box(), result.video().width(), result.video().height()).forEach(in::add);
+                }
                 p.add(d.confidence());
                 l.add(vocabulary.translate(d.label()));
                 BoundingBox box = d.box();
@@ -170,6 +179,39 @@ public final class KerberosResults {
         data.put("objectCount", count);
         data.set("properties", properties);
         data.set("details", details);
+        if (!result.zones().zones().isEmpty()) {
+            writeHubZones(result, data, vocabulary);
+        }
+    }
+
+    /**
+     * {@code data.zones}: per zone of the camera, its objects of interest as {@code objectCount} and
+     * {@code properties} count them for the whole frame; each detail got its own {@code zones} already. Keys the
+     * Hub's model decodes are untouched: these are extra.
+     */
+    private static void writeHubZones(AnalysisResult result, ObjectNode data, LabelVocabulary vocabulary) {
+        int w = result.video().width();
+        int h = result.video().height();
+        CameraZones cz = result.zones();
+        ObjectNode zones = data.putObject("zones");
+        for (CameraZones.Zone zone : cz.zones()) {
+            ArrayNode properties = data.arrayNode();
+            if (result.tracked()) {
+                result.movingTracks().stream().filter(t -> cz.zonesOf(t, w, h).contains(zone.name()))
+                        .forEach(t -> properties.add(vocabulary.translate(t.label())));
+            } else {
+                List<Detection> best = List.of();
+                for (FrameDetections f : result.frames()) {
+                    List<Detection> in = f.detections().stream()
+                            .filter(d -> cz.zonesOf(d.label(), d.box(), w, h).contains(zone.name())).toList();
+                    best = in.size() > best.size() ? in : best;
+                }
+                best.forEach(d -> properties.add(vocabulary.translate(d.label())));
+            }
+            ObjectNode z = zones.putObject(zone.name());
+            z.put("objectCount", properties.size());
+            z.set("properties", properties);
+        }
     }
 
     private static ObjectNode detail(Track track, AnalysisResult result, ObjectNode factory,
@@ -191,6 +233,10 @@ public final class KerberosResults {
             BoundingBox b = p.box();
             traject.addArray().add(round2(b.x1())).add(round2(b.y1())).add(round2(b.x2())).add(round2(b.y2()));
             centroids.addArray().add(round2(b.centerX())).add(round2(b.centerY()));
+        }
+        if (!result.zones().zones().isEmpty()) {
+            ArrayNode zones = d.putArray("zones");
+            result.zones().zonesOf(track, result.video().width(), result.video().height()).forEach(zones::add);
         }
         d.put("occurence", track.sightings());
         d.put("valid", true);

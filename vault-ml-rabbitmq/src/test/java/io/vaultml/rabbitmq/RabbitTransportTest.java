@@ -23,7 +23,7 @@ import io.vaultml.api.config.ConfigSource;
 import io.vaultml.test.Await;
 import io.vaultml.test.EventSourceContract;
 import io.vaultml.test.ForwarderContract;
-import io.vaultml.test.RabbitBroker;
+import io.vaultml.rabbitmq.RabbitBroker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -116,6 +116,7 @@ final class DetectCommand {
         Config config;
         DetectorProvider provider;
         ResultWriter results;
+        ZonesFile zones;
         try {
             Map<String, String> settings = new HashMap<>(env);
             if (!format.equals("detections")) {
@@ -124,6 +125,7 @@ final class DetectCommand {
             config = WorkerApp.definition(providers).parse(ConfigSource.of(settings));
             provider = providers.select(config.find(WorkerSettings.DETECTOR).orElse(null), config);
             results = format.equals("detections") ? null : ResultWriter.from(config);
+            zones = config.find(WorkerSettings.ZONES_FILE).map(f -> ZonesFile.load(Path.of(f))).orElse(null);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("vault-ml detect: " + e.getMessage().replace("\n", "\n  "));
             return 2;
@@ -131,7 +133,8 @@ final class DetectCommand {
         int failures = 0;
         AtomicReference<Path> current = new AtomicReference<>(); // files are analysed one at a time
         // The worker's analysis (decoding, sampling, tracking as configured): only the fetcher differs.
-        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(provider.create(config)).configure(config)
+        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(withZonesChecked(provider.create(config), zones))
+                .configure(config).zones(zones == null ? event -> io.vaultml.api.CameraZones.NONE : zones)
                 // Still a result (the frames before the damage), but the user is told it is not the whole file.
                 .listener(new AnalysisListener() {
                     @Override
@@ -157,6 +160,19 @@ final class DetectCommand {
             return 2;
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /** The detector, once the zones' labels are known to be among its classes (it is closed if they are not). */
+    private static io.vaultml.api.Detector withZonesChecked(io.vaultml.api.Detector detector, ZonesFile zones) {
+        if (zones != null) {
+            try {
+                zones.requireKnownLabels(detector.classes());
+            } catch (ConfigException e) {
+                detector.close();
+                throw e;
+            }
+        }
+        return detector;
     }
 
     /** A still image is one frame for the detector; a video is analysed as the worker analyses a recording. */

@@ -47,7 +47,7 @@ public final class WorkerApp implements AutoCloseable {
     private volatile boolean ready;
 
     private WorkerApp(Config config, TransportProvider transportProvider, DetectorProvider detectorProvider,
-            List<ForwarderProvider> forwarderProviders) {
+            List<ForwarderProvider> forwarderProviders, ZonesFile zones) {
         this.config = config;
         try {
             int port = config.get(WorkerSettings.METRICS_PORT);
@@ -62,6 +62,10 @@ public final class WorkerApp implements AutoCloseable {
             }
             Detector detector = detectorProvider.create(config);
             resources.add(detector); // until the analyzer owns it
+            if (zones != null) {
+                zones.requireKnownLabels(detector.classes());
+                log.info("Zones and masks for camera(s) {} from ZONES_FILE", zones.cameras());
+            }
             long warmUp = System.nanoTime();
             detector.detect(blankFrame()); // the first inference allocates the runtime's buffers: not on a recording
             log.info("Detector warmed up in {} ms", (System.nanoTime() - warmUp) / 1_000_000);
@@ -81,6 +85,7 @@ public final class WorkerApp implements AutoCloseable {
             log.info("Thread budget on {}", threads.describe());
             RecordingAnalyzer analyzer = RecordingAnalyzer.builder(detector).configure(config).fetcher(fetcher)
                     .decoder(VideoConfig.decoderOptions(config).withThreads(threads.decoderThreads()))
+                    .zones(zones == null ? event -> io.vaultml.api.CameraZones.NONE : zones)
                     .concurrency(config.get(WorkerSettings.CONCURRENCY)).listener(metrics).build();
             resources.remove(detector);
             resources.add(analyzer);
@@ -140,7 +145,6 @@ public final class WorkerApp implements AutoCloseable {
         def.keys().forEach(k -> prefixes.add(k.name().split("_")[0] + "_"));
         def.unknownNames(source, n -> prefixes.stream().anyMatch(n::startsWith)
                 && !kubernetesServiceVariable(n, source.get(n))).forEach(log::warn);
-        log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe()));
 
         List<String> problems = new ArrayList<>();
         TransportProvider transport = null;
@@ -163,10 +167,41 @@ public final class WorkerApp implements AutoCloseable {
         }
         List<ForwarderProvider> forwarders = enabledForwarders(config);
         forwarders.forEach(f -> problems.addAll(f.validate(config)));
+        ZonesFile zones = null;
+        try {
+            zones = config.find(WorkerSettings.ZONES_FILE).map(f -> ZonesFile.load(java.nio.file.Path.of(f)))
+                    .orElse(null);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        logEffective(config, transport, detector, forwarders);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new WorkerApp(config, transport, detector, forwarders);
+        return new WorkerApp(config, transport, detector, forwarders, zones);
+    }
+
+    /**
+     * What this run reads, '(default)' where nothing was set: the worker's settings and those of the selected
+     * transport, the selected detector and the forwarders that are on, not every plugin's on the class path; and
+     * the settings that were given but belong to a plugin this run does not use.
+     */
+    private static void logEffective(Config config, TransportProvider transport, DetectorProvider detector,
+            List<ForwarderProvider> forwarders) {
+        ConfigDef used = WorkerSettings.definition();
+        if (transport != null) {
+            used.include(transport.configDef());
+        }
+        if (detector != null) {
+            used.include(detector.configDef());
+        }
+        forwarders.forEach(f -> used.include(f.configDef()));
+        log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe(used)));
+        List<String> unused = config.setButUnused(used);
+        if (!unused.isEmpty()) {
+            log.info("Set but not read by this run (settings of a transport, detector or forwarder not in use): {}",
+                    String.join(", ", unused));
+        }
     }
 
     /**

@@ -42,6 +42,10 @@ public final class WorkerSettings {
             .doc("Process the recordings present at startup, then exit (0 when every one has a result or a "
                     + "dead letter).").build();
 
+    public static final ConfigKey<String> ZONES_FILE = ConfigKey.string("ZONES_FILE").group(RESULTS)
+            .doc("Zones and masks per camera, YAML or JSON, coordinates normalised to the frame (docs/zones.md). A "
+                    + "detection whose bottom centre is in a mask is dropped; results name the zones each object "
+                    + "stood in. Re-read when it changes. Unset: no zones, no masks.").build();
     public static final ConfigKey<String> DETECTOR = ConfigKey.string("DETECTOR").group(RESULTS)
             .doc("Detector provider by name (onnx-yolo, hog, or a plugin's). Unset: onnx-yolo when MODEL_PATH is "
                     + "set, else the built-in hog people detector.").build();
@@ -86,7 +90,7 @@ public final class WorkerSettings {
 
     /** The worker's keys plus the analysis's, the results' and Kerberos HTTP's; providers add their own. */
     public static ConfigDef definition() {
-        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, CONCURRENCY, METRICS_PORT, LOG_FORMAT, LOG_LEVEL,
+        return new ConfigDef().define(QUEUE_SYSTEM, DETECTOR, ZONES_FILE, CONCURRENCY, METRICS_PORT, LOG_FORMAT, LOG_LEVEL,
                 SHUTDOWN_TIMEOUT, RETRY_BACKOFF, RETRY_BACKOFF_MAX, RETRY_MAX_ATTEMPTS, STALL_TIMEOUT,
                 MAX_EVENTS_PER_MESSAGE)
                 .include(AnalysisSettings.CONFIG)

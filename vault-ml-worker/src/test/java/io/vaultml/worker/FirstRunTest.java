@@ -79,4 +79,27 @@ class FirstRunTest {
         assertFalse(WorkerApp.kubernetesServiceVariable("METRICS_PORT", "8080"), "a number is no service address");
         assertTrue(WorkerApp.kubernetesServiceVariable("KAFKA_PORT_9092_TCP_PROTO", "tcp"));
     }
+
+    @Test
+    void aQuietStartShowsWhatThisRunReadsAndWhatWasGivenButUnused(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("in"));
+        Map<String, String> env = new HashMap<>(LocalModeTest.env(dir, Map.of()));
+        env.putAll(Map.of("KAFKA_BROKER", "kafka:9092", "SQS_VISIBILITY_TIMEOUT", "2m", "DEVICE", "auto"));
+        try (WorkerApp app = WorkerApp.create(ConfigSource.of(env))) {
+            assertEquals("LOCAL", app.setting(WorkerSettings.QUEUE_SYSTEM));
+        }
+        String effective = said().stream().filter(s -> s.startsWith("Effective configuration:")).findFirst()
+                .orElseThrow();
+        assertTrue(effective.contains("WATCH_DIR=" + dir.resolve("in")) && effective.contains("MODEL_PATH="),
+                "the selected transport's and detector's settings: " + effective);
+        assertTrue(effective.contains("CONCURRENCY=2 (default)"), "defaults marked: " + effective);
+        assertFalse(effective.contains("KAFKA_") || effective.contains("SQS_") || effective.contains("RABBITMQ_"),
+                "no other transport's settings: " + effective);
+        assertTrue(said().contains("Set but not read by this run (settings of a transport, detector or forwarder "
+                + "not in use): KAFKA_BROKER, SQS_VISIBILITY_TIMEOUT"), said().toString());
+        // The CPU build has no CUDA: DEVICE=auto says so once, at INFO, without a warning.
+        List<ILoggingEvent> cpu = logs.list.stream().filter(e -> e.getFormattedMessage().contains("on the CPU")).toList();
+        assertEquals(1, cpu.size(), cpu.toString());
+        assertEquals(ch.qos.logback.classic.Level.INFO, cpu.get(0).getLevel());
+    }
 }

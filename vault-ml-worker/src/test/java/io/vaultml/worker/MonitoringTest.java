@@ -14,7 +14,7 @@ import io.vaultml.kafka.KafkaSettings;
 import io.vaultml.kafka.KafkaTransportProvider;
 import io.vaultml.rabbitmq.RabbitSettings;
 import io.vaultml.rabbitmq.RabbitTransportProvider;
-import io.vaultml.test.RabbitBroker;
+import io.vaultml.rabbitmq.RabbitBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -15,7 +15,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.vaultml.test.Await;
-import io.vaultml.test.RabbitBroker;
+import io.vaultml.rabbitmq.RabbitBroker;
 import io.vaultml.test.TestData;
 import java.net.ServerSocket;
 import java.net.URI;

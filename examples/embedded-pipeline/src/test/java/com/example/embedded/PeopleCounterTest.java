@@ -108,7 +108,9 @@ class PeopleCounterTest {
         int frames = detector.batchSizes.stream().mapToInt(Integer::intValue).sum();
         System.out.printf("PeopleCounterTest: %d frames of 7 recordings in %d inferences, largest batch %d%n", frames,
                 detector.batchSizes.size(), detector.batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0));
-        assertTrue(detector.batchSizes.size() < frames, "frames queued by the four threads shared inferences: "
-                + detector.batchSizes.size() + " inferences for " + frames + " frames");
+        // How many frames share an inference depends on decoding outpacing inference on the machine, so it is
+        // printed, not asserted; SharedDetectorTest pins the batching itself with a detector it holds.
+        assertTrue(detector.batchSizes.stream().allMatch(n -> n >= 1 && n <= 4),
+                "every call within the detector's preferred batch: " + detector.batchSizes);
     }
 }

@@ -50,8 +50,19 @@ public final class Config {
      * defaults marked. Safe to log.
      */
     public List<String> describe() {
+        return describe(definition);
+    }
+
+    /**
+     * {@link #describe()} for the keys of {@code used} alone: what one run reads (the selected transport's and
+     * detector's settings, not every plugin's on the class path).
+     */
+    public List<String> describe(ConfigDef used) {
         List<String> lines = new ArrayList<>();
-        for (ConfigKey<?> key : definition.keys()) {
+        for (ConfigKey<?> key : used.keys()) {
+            if (!definition.contains(key)) {
+                continue;
+            }
             Object value = values.get(key.name());
             if (value == null) {
                 continue;
@@ -62,6 +73,13 @@ public final class Config {
             lines.add(key.name() + "=" + shown + (explicitlySet.contains(key.name()) ? "" : " (default)"));
         }
         return lines;
+    }
+
+    /** Names the source set explicitly that {@code used} does not read: settings of a plugin not selected. */
+    public List<String> setButUnused(ConfigDef used) {
+        Set<String> read = new java.util.HashSet<>();
+        used.keys().forEach(k -> read.add(k.name()));
+        return explicitlySet.stream().filter(n -> !read.contains(n)).sorted().toList();
     }
 
     @Override

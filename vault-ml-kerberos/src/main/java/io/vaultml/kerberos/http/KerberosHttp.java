@@ -58,8 +58,8 @@ public final class KerberosHttp {
 
     /** FORWARDING_MEDIA: the recording to the remote Vault, sharing the Vault breakers. */
     Forwarder mediaForwarder() {
-        return new VaultMediaForwarder(KerberosHttpConfig.vault(config, "FORWARDING_MEDIA"),
-                config.get(FORWARDING_OBJECT_THRESHOLD), config.get(VAULT_TIMEOUT), vault);
+        return inZones(new VaultMediaForwarder(KerberosHttpConfig.vault(config, "FORWARDING_MEDIA"),
+                config.get(FORWARDING_OBJECT_THRESHOLD), config.get(VAULT_TIMEOUT), vault));
     }
 
     /** FORWARDING_METADATA: the result to Kerberos Hub, with breakers of its own. */
@@ -67,21 +67,46 @@ public final class KerberosHttp {
         if (config.find(HUB_API_URL).isEmpty()) {
             throw new ConfigException("HUB_API_URL is required for FORWARDING_METADATA");
         }
-        return new HubMetadataForwarder(config.get(HUB_API_URL), config.find(HUB_KEY).orElse(null),
+        return inZones(new HubMetadataForwarder(config.get(HUB_API_URL), config.find(HUB_KEY).orElse(null),
                 config.get(FORWARDING_OBJECT_THRESHOLD), config.get(VAULT_TIMEOUT),
-                KerberosHttpConfig.resilience(config, "hub"));
+                KerberosHttpConfig.resilience(config, "hub")));
     }
 
     /** WEBHOOK_URL: the result to a webhook, with breakers of its own. */
     Forwarder webhook() {
-        return new WebhookForwarder(URI.create(config.get(WEBHOOK_URL)), config.find(WEBHOOK_TOKEN).orElse(null),
+        return inZones(new WebhookForwarder(URI.create(config.get(WEBHOOK_URL)), config.find(WEBHOOK_TOKEN).orElse(null),
                 config.find(WEBHOOK_SECRET).orElse(null), config.get(FORWARDING_OBJECT_THRESHOLD),
-                config.get(VAULT_TIMEOUT), KerberosHttpConfig.resilience(config, "webhook"));
+                config.get(VAULT_TIMEOUT), KerberosHttpConfig.resilience(config, "webhook")));
     }
 
     /** REMOVE_AFTER_PROCESSED: the delete, sharing the Vault breakers and the memory of removed recordings. */
     Forwarder remover() {
         return new VaultRemover(KerberosHttpConfig.vault(config, "REMOVE_AFTER_PROCESSED"), config.get(VAULT_TIMEOUT),
                 vault, removed);
+    }
+
+    /**
+     * FORWARDING_ZONES: the forwarder acts only when enough objects of interest stood in those zones (the
+     * forwarder's own threshold counts every object, never fewer, so both together ask for the zone count).
+     */
+    private Forwarder inZones(Forwarder forwarder) {
+        java.util.List<String> zones = config.get(KerberosHttpConfig.FORWARDING_ZONES);
+        if (zones.isEmpty()) {
+            return forwarder;
+        }
+        int threshold = config.get(FORWARDING_OBJECT_THRESHOLD);
+        return new Forwarder() {
+            @Override
+            public void forward(io.vaultml.api.ResultMessage message) {
+                if (message.result().objectsOfInterestIn(zones) >= threshold) {
+                    forwarder.forward(message);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return forwarder.describe() + " (objects in zones " + String.join(", ", zones) + ")";
+            }
+        };
     }
 }

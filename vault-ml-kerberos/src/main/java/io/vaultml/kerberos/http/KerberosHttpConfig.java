@@ -65,6 +65,10 @@ public final class KerberosHttpConfig {
             .doc("Objects of interest at or above which forwarding happens (the hub format's objectCount): moving "
                     + "tracks when the analysed frames can be tracked, one per object of each label's busiest frame "
                     + "when they are too far apart, the most detections in one frame with TRACKING=false.").build();
+    public static final ConfigKey<List<String>> FORWARDING_ZONES = ConfigKey.list("FORWARDING_ZONES")
+            .defaultValue(List.of()).group(FORWARDING)
+            .doc("Zone names (of ZONES_FILE): when set, FORWARDING_OBJECT_THRESHOLD counts only the objects of "
+                    + "interest that stood in at least one of them. Empty: every object counts.").build();
     public static final ConfigKey<Boolean> REMOVE_AFTER_PROCESSED = ConfigKey.bool("REMOVE_AFTER_PROCESSED")
             .defaultValue(false).group(FORWARDING)
             .doc("Remove the recording from Kerberos Vault after it was processed: only after the result was "
@@ -83,7 +87,7 @@ public final class KerberosHttpConfig {
     public static final ConfigDef CONFIG = new ConfigDef().define(VAULT_API_URL, VAULT_ACCESS_KEY, VAULT_SECRET_KEY,
             VAULT_DOWNLOAD, VAULT_TIMEOUT, VAULT_MAX_RECORDING_BYTES, VAULT_ALLOWED_HOSTS, VAULT_RETRIES,
             VAULT_CIRCUIT_OPEN, FORWARDING_MEDIA,
-            FORWARDING_METADATA, FORWARDING_OBJECT_THRESHOLD, REMOVE_AFTER_PROCESSED, HUB_API_URL, HUB_KEY,
+            FORWARDING_METADATA, FORWARDING_OBJECT_THRESHOLD, FORWARDING_ZONES, REMOVE_AFTER_PROCESSED, HUB_API_URL, HUB_KEY,
             WEBHOOK_URL, WEBHOOK_TOKEN, WEBHOOK_SECRET).frozen();
 
     /** The configured Vault account, or a config error naming what is missing for {@code purpose}. */

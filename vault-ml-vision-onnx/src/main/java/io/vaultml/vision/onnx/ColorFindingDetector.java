@@ -37,6 +37,11 @@ public final class ColorFindingDetector implements Detector {
     }
 
     @Override
+    public List<String> classes() {
+        return inner.classes();
+    }
+
+    @Override
     public List<Detection> detect(Frame frame) {
         return detectAll(List.of(frame)).get(0);
     }

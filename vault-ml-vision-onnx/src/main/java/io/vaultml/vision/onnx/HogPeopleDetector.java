@@ -40,6 +40,11 @@ public final class HogPeopleDetector implements Detector {
     }
 
     @Override
+    public java.util.List<String> classes() {
+        return java.util.List.of("person");
+    }
+
+    @Override
     public List<Detection> detect(Frame frame) {
         if (closed) {
             throw new IllegalStateException("detector is closed");

@@ -132,6 +132,12 @@ public final class OnnxYoloDetector implements Detector {
         }
     }
 
+    /** The model's class names (metadata, LABELS_PATH or COCO-80), all of them, ALLOWED_CLASSIFICATIONS aside. */
+    @Override
+    public List<String> classes() {
+        return List.copyOf(names);
+    }
+
     @Override
     public DetectorInfo info() {
         return new DetectorInfo("onnx-yolo", options.model().getFileName().toString(), device);

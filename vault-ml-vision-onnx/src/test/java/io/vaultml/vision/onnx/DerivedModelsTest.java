@@ -12,7 +12,7 @@ import io.vaultml.api.Detector;
 import io.vaultml.api.Frame;
 import io.vaultml.test.DetectorContract;
 import io.vaultml.test.TestData;
-import io.vaultml.test.onnx.OnnxModels;
+import io.vaultml.vision.onnx.models.OnnxModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.vaultml.test;
+package io.vaultml.rabbitmq;
 
 import java.net.URI;
 import java.util.Optional;

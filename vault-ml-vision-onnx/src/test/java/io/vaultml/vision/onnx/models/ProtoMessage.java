@@ -1,4 +1,4 @@
-package io.vaultml.test.onnx;
+package io.vaultml.vision.onnx.models;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

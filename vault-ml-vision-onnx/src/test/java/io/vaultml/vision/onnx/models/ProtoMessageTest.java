@@ -1,4 +1,4 @@
-package io.vaultml.test.onnx;
+package io.vaultml.vision.onnx.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
