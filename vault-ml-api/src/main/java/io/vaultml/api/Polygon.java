@@ -51,7 +51,10 @@ public record Polygon(List<Point> points) {
         if (width <= 0 || height <= 0) {
             return false;
         }
-        return contains(box.centerX() / width, box.y2() / height);
+        // Detectors clamp boxes to the frame, so an object cut by the bottom edge stands at exactly 1.0, which the
+        // even-odd rule counts as outside every polygon (no corner lies below it): keep the point just inside.
+        double edge = Math.nextDown(1.0);
+        return contains(Math.min(box.centerX() / width, edge), Math.min(box.y2() / height, edge));
     }
 
     /** The area (shoelace formula), in the frame's fraction: 0 for a degenerate polygon. */

@@ -23,6 +23,8 @@ class ZonesModelTest {
         // A 1000x500 frame: the box's bottom centre (200, 450) is (0.2, 0.9), inside, though its top is not.
         assertTrue(WALKWAY.containsFootOf(new BoundingBox(150, 10, 250, 450), 1000, 500));
         assertFalse(WALKWAY.containsFootOf(new BoundingBox(150, 10, 250, 100), 1000, 500));
+        // Feet out of shot: the detector clamps the box to the frame's bottom edge, which the zone reaches.
+        assertTrue(WALKWAY.containsFootOf(new BoundingBox(150, 300, 250, 500), 1000, 500));
         assertEquals(0.12 * 0.75 + 0.5 * (0.31 - 0.12) * 0.75, WALKWAY.area(), 0.05);
     }
 

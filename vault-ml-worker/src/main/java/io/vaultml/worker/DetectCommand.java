@@ -133,15 +133,28 @@ final class DetectCommand {
         int failures = 0;
         AtomicReference<Path> current = new AtomicReference<>(); // files are analysed one at a time
         // The worker's analysis (decoding, sampling, tracking as configured): only the fetcher differs.
-        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(withZonesChecked(provider.create(config), zones))
-                .configure(config).zones(zones == null ? event -> io.vaultml.api.CameraZones.NONE : zones)
-                // Still a result (the frames before the damage), but the user is told it is not the whole file.
-                .listener(new AnalysisListener() {
-                    @Override
-                    public void truncated(String recordingKey, String summary) {
-                        err.println("vault-ml detect: " + current.get() + ": " + summary);
-                    }
-                }).build()) {
+        RecordingAnalyzer built;
+        try {
+            io.vaultml.api.Detector detector = withZonesChecked(provider.create(config), zones);
+            try {
+                built = RecordingAnalyzer.builder(detector).configure(config)
+                        .zones(zones == null ? event -> io.vaultml.api.CameraZones.NONE : zones)
+                        // Still a result (the frames before the damage), but the user is told it is not whole.
+                        .listener(new AnalysisListener() {
+                            @Override
+                            public void truncated(String recordingKey, String summary) {
+                                err.println("vault-ml detect: " + current.get() + ": " + summary);
+                            }
+                        }).build();
+            } catch (RuntimeException e) {
+                detector.close(); // the analyzer would have owned it
+                throw e;
+            }
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("vault-ml detect: " + e.getMessage());
+            return 2;
+        }
+        try (RecordingAnalyzer analyzer = built) {
             Annotator annotator = annotate == null ? null : new Annotator(annotate);
             for (Path file : files) {
                 try {

@@ -121,10 +121,16 @@ final class Worker {
                 }
             }
         } finally {
-            drain();
+            boolean allFinished = drain();
             waiting.addAll(later.drain());
             waiting.forEach(s -> source.retryLater(s.delivery)); // polled or waiting, never finished: give back
             source.close();
+            if (!running && allFinished) {
+                // After the source's last commit: what this line says is what the broker now holds.
+                log.info(waiting.isEmpty() ? "Stopped: every delivery this worker started has its outcome"
+                        : "Stopped: {} deliveries without an outcome handed back for redelivery, the rest have "
+                                + "theirs", waiting.size());
+            }
         }
         Throwable t = fatal.get();
         if (t != null) {
@@ -259,7 +265,8 @@ final class Worker {
         log.info("Released {} for redelivery {}", state.delivery.id(), when);
     }
 
-    private void drain() {
+    /** Waits for the running tries; false when some were still running at the shutdown timeout and were cut. */
+    private boolean drain() {
         pool.shutdown();
         int inFlight = metrics.inFlight.get();
         if (!running && inFlight > 0) {
@@ -267,19 +274,18 @@ final class Worker {
                     shutdownTimeout.toSeconds());
         }
         try {
-            if (pool.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (!running) {
-                    log.info("Stopped: everything that started has its outcome");
-                }
-            } else {
+            if (!pool.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} recording(s) still in flight after {} s; releasing them for redelivery",
                         metrics.inFlight.get(), shutdownTimeout.toSeconds());
                 pool.shutdownNow();
                 pool.awaitTermination(5, TimeUnit.SECONDS);
+                return false;
             }
+            return true;
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -168,11 +168,19 @@ public final class WorkerApp implements AutoCloseable {
         List<ForwarderProvider> forwarders = enabledForwarders(config);
         forwarders.forEach(f -> problems.addAll(f.validate(config)));
         ZonesFile zones = null;
+        List<String> forwardingZones = config.get(io.vaultml.kerberos.http.KerberosHttpConfig.FORWARDING_ZONES);
         try {
             zones = config.find(WorkerSettings.ZONES_FILE).map(f -> ZonesFile.load(java.nio.file.Path.of(f)))
                     .orElse(null);
+            if (zones != null) {
+                zones.requireZones(forwardingZones);
+            } else if (!forwardingZones.isEmpty()) {
+                problems.add("FORWARDING_ZONES needs ZONES_FILE (the zones it names are defined there)");
+            }
         } catch (ConfigException e) {
             problems.addAll(e.problems());
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add("ZONES_FILE is not a valid path: " + e.getMessage());
         }
         logEffective(config, transport, detector, forwarders);
         if (!problems.isEmpty()) {

@@ -47,6 +47,7 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
     private final LongSupplier clock;
     private volatile Map<String, CameraZones> cameras;
     private Set<String> classes = Set.of();
+    private Set<String> required = Set.of();
     private FileTime modified;
     private long size;
     private long checkedAt;
@@ -73,6 +74,26 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
         } catch (IOException e) {
             throw new ConfigException("ZONES_FILE " + file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The zones {@code FORWARDING_ZONES} names must exist in some camera, now and after every change.
+     *
+     * @throws ConfigException naming each missing one
+     */
+    synchronized void requireZones(List<String> names) {
+        required = Set.copyOf(names);
+        List<String> problems = missingZones(cameras, required);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static List<String> missingZones(Map<String, CameraZones> cameras, Set<String> names) {
+        Set<String> defined = new java.util.HashSet<>();
+        cameras.values().forEach(c -> c.zones().forEach(z -> defined.add(z.name())));
+        return names.stream().filter(n -> !defined.contains(n)).sorted().map(n -> "FORWARDING_ZONES names " + n
+                + ", which no camera of ZONES_FILE has (forwarding would never happen)").toList();
     }
 
     /**
@@ -111,18 +132,22 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
             if (m.equals(modified) && s == size) {
                 return;
             }
+            byte[] content = Files.readAllBytes(file);
+            // Taken as seen only once read: a read that failed is tried again at the next look.
             modified = m;
             size = s;
-            Map<String, CameraZones> fresh = parse(Files.readAllBytes(file), file.getFileName().toString(), Set.of());
-            List<String> unknown = unknownLabels(fresh, classes);
-            if (!unknown.isEmpty()) {
-                throw new ConfigException(unknown);
+            Map<String, CameraZones> fresh = parse(content, file.getFileName().toString(), Set.of());
+            List<String> problems = new ArrayList<>(unknownLabels(fresh, classes));
+            problems.addAll(missingZones(fresh, required));
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
             }
             cameras = fresh;
             lastProblem = "";
             log.info("ZONES_FILE {} changed: zones for {} camera(s) now apply", file, fresh.size());
-        } catch (IOException | ConfigException e) {
-            String problem = e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            // Never this recording's failure: the zones before stay.
+            String problem = String.valueOf(e.getMessage());
             if (!problem.equals(lastProblem)) {
                 lastProblem = problem;
                 log.error("ZONES_FILE {} changed but cannot be used; the zones before stay: {}", file, problem);
@@ -149,6 +174,11 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
             Map.Entry<String, JsonNode> camera = it.next();
             String where = "ZONES_FILE camera " + camera.getKey();
             JsonNode body = camera.getValue();
+            if (!body.isObject()) {
+                problems.add(where + ": expected zones: and/or masks:");
+                continue;
+            }
+            unknownKeys(body, Set.of("zones", "masks"), where, problems);
             List<CameraZones.Zone> zones = new ArrayList<>();
             List<Polygon> masks = new ArrayList<>();
             JsonNode zoneNodes = body.path("zones");
@@ -158,9 +188,17 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
             for (Iterator<Map.Entry<String, JsonNode>> z = zoneNodes.fields(); z.hasNext(); ) {
                 Map.Entry<String, JsonNode> zone = z.next();
                 String at = where + ", zone " + zone.getKey();
+                unknownKeys(zone.getValue(), Set.of("polygon", "labels"), at, problems);
                 Polygon area = polygon(zone.getValue().path("polygon"), at, problems);
                 Set<String> labels = new LinkedHashSet<>();
-                zone.getValue().path("labels").forEach(l -> labels.add(l.asText()));
+                JsonNode labelNodes = zone.getValue().path("labels");
+                if (labelNodes.isValueNode()) {
+                    labels.add(labelNodes.asText()); // labels: person, one label without brackets
+                } else if (labelNodes.isArray()) {
+                    labelNodes.forEach(l -> labels.add(l.asText()));
+                } else if (!labelNodes.isMissingNode()) {
+                    problems.add(at + ": labels must be a list of class names, e.g. [person, bicycle]");
+                }
                 if (area != null) {
                     zones.add(new CameraZones.Zone(zone.getKey(), area, labels));
                 }
@@ -183,6 +221,16 @@ final class ZonesFile implements Function<RecordingEvent, CameraZones> {
             throw new ConfigException(problems);
         }
         return Map.copyOf(cameras);
+    }
+
+    /** A misspelt key (mask: for masks:) would otherwise be ignored without a word. */
+    private static void unknownKeys(JsonNode node, Set<String> known, String at, List<String> problems) {
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                problems.add(at + ": unknown key '" + k + "' (expected " + String.join(" or ", new java.util.TreeSet<>(known))
+                        + ")");
+            }
+        });
     }
 
     private static Polygon polygon(JsonNode node, String at, List<String> problems) {

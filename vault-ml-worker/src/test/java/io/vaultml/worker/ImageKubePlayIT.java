@@ -129,7 +129,7 @@ class ImageKubePlayIT {
                 assertTrue(stopped.ok(), stopped::output);
                 assertEquals("0", Podman.run("podman", "inspect", first, "--format", "{{.State.ExitCode}}").output().strip());
                 String old = Files.readString(firstLog);
-                assertTrue(old.contains("Stopped: everything that started has its outcome"), () -> tail(old));
+                assertTrue(old.contains("Stopped: every delivery this worker started has its outcome"), () -> tail(old));
                 int atGracefulReplacement = published.size();
                 Podman.Result replaced = Podman.run(with(play(dir, deployment, secondLog), "--replace"));
                 assertTrue(replaced.ok(), replaced::output);

@@ -98,5 +98,39 @@ class ZonesFileTest {
         now.addAndGet(2_000_000_000L);
         assertEquals(java.util.Set.of("person", "bicycle"), zones.apply(ON_HIGHWAY).zones().get(0).labels(),
                 "a label the model does not have is refused on reload too");
+        zones.requireZones(List.of("walkway"));
+        Files.writeString(file, HIGHWAY.replace("walkway", "footpath"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(20)));
+        now.addAndGet(2_000_000_000L);
+        assertEquals("walkway", zones.apply(ON_HIGHWAY).zones().get(0).name(),
+                "a change that drops a zone FORWARDING_ZONES names is refused");
+    }
+
+    @Test
+    void aMisspeltKeyIsReportedAndOneLabelNeedsNoBrackets(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("zones.yaml"), """
+                cameras:
+                  highway:
+                    zones:
+                      walkway: {polygon: [[0.18,0.25],[0.30,0.25],[0.36,1.0],[0.05,1.0]], labels: person, colour: red}
+                    mask:
+                      - [[0.9,0.0],[1.0,0.0],[1.0,0.1]]
+                  office: [not, a, map]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ZonesFile.load(file));
+        assertEquals(List.of("ZONES_FILE camera highway: unknown key 'mask' (expected masks or zones)",
+                "ZONES_FILE camera highway, zone walkway: unknown key 'colour' (expected labels or polygon)",
+                "ZONES_FILE camera office: expected zones: and/or masks:"), e.problems());
+        Files.writeString(file, HIGHWAY.replace("labels: [person, bicycle]", "labels: person"));
+        assertEquals(java.util.Set.of("person"), ZonesFile.load(file).apply(ON_HIGHWAY).zones().get(0).labels());
+    }
+
+    @Test
+    void forwardingZonesMustBeZonesOfTheFile(@TempDir Path dir) throws Exception {
+        ZonesFile zones = ZonesFile.load(Files.writeString(dir.resolve("zones.yaml"), HIGHWAY));
+        zones.requireZones(List.of("walkway"));
+        ConfigException e = assertThrows(ConfigException.class, () -> zones.requireZones(List.of("walkway", "walkways")));
+        assertEquals(List.of("FORWARDING_ZONES names walkways, which no camera of ZONES_FILE has (forwarding would "
+                + "never happen)"), e.problems());
     }
 }
