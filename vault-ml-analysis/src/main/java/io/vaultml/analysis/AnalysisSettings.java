@@ -27,11 +27,32 @@ public final class AnalysisSettings {
                     + "message given back for redelivery. 0: derived per recording, 2 min + 2 s per frame to analyse "
                     + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
                     + "payload.fileSize.").build();
+    public static final ConfigKey<String> STATIONARY_MEMORY = ConfigKey.string("STATIONARY_MEMORY")
+            .defaultValue("off").validator(io.vaultml.api.config.Validators.oneOf("off", "memory")).group("Results")
+            .doc("Remember parked objects per camera across recordings: memory keeps, in this process, where "
+                    + "objects not seen to move stood; one standing again where one of its label stood is isStatic "
+                    + "in the hub format and not counted or forwarded. off: every object counts (docs/zones.md).")
+            .build();
+    public static final ConfigKey<Duration> STATIONARY_TTL = ConfigKey.duration("STATIONARY_TTL")
+            .defaultValue(Duration.ofHours(1)).group("Results")
+            .doc("How long a remembered place lasts after it was last seen: a car that drives away is forgotten "
+                    + "after this, and a new one parking there counts again.").build();
+    public static final ConfigKey<Integer> STATIONARY_MIN_RECORDINGS = ConfigKey.integer("STATIONARY_MIN_RECORDINGS")
+            .defaultValue(2).validator(io.vaultml.api.config.Validators.between(1, 1000)).group("Results")
+            .doc("In how many recordings (the current one included) an object must stand in one place before it "
+                    + "is static: 2 marks it from its second recording on.").build();
     /** Every key {@link RecordingAnalyzer.Builder#configure} reads. */
-    public static final ConfigDef CONFIG = new ConfigDef().define(TRACKING, RECORDING_TIMEOUT)
+    public static final ConfigDef CONFIG = new ConfigDef().define(TRACKING, RECORDING_TIMEOUT, STATIONARY_MEMORY,
+            STATIONARY_TTL, STATIONARY_MIN_RECORDINGS)
             .include(VideoConfig.CONFIG).include(TrackerSettings.CONFIG).frozen();
 
     private AnalysisSettings() {
+    }
+
+    /** {@code STATIONARY_MEMORY=memory}: a memory of parked objects for this process; off: none. */
+    public static StationaryMemory stationaryMemory(Config config) {
+        return config.get(STATIONARY_MEMORY).equals("memory")
+                ? new StationaryMemory(config.get(STATIONARY_TTL), config.get(STATIONARY_MIN_RECORDINGS)) : null;
     }
 
     /** {@code TRACKING=true}: the centroid tracker with the tracking settings; false: one sighting per object. */

@@ -56,6 +56,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
     private final AnalysisListener listener;
     private final Duration timeout;
     private final java.util.function.Function<RecordingEvent, CameraZones> zones;
+    private final StationaryMemory stationary;
 
     private RecordingAnalyzer(Builder b) {
         this.fetcher = b.fetcher;
@@ -65,6 +66,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         this.listener = b.listener;
         this.timeout = b.timeout;
         this.zones = b.zones;
+        this.stationary = b.stationary;
         this.detector = b.detector instanceof SharedDetector shared ? shared
                 : SharedDetector.forConcurrency(b.detector, b.concurrency, listener::inferenceBatch);
     }
@@ -91,6 +93,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         private Duration timeout = Duration.ZERO;
         private int concurrency = 1;
         private java.util.function.Function<RecordingEvent, CameraZones> zones = event -> CameraZones.NONE;
+        private StationaryMemory stationary;
 
         private Builder(Detector detector) {
             this.detector = Objects.requireNonNull(detector, "detector");
@@ -105,6 +108,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
             sampling(io.vaultml.video.VideoConfig.sampling(config));
             tracker(AnalysisSettings.tracker(config));
             timeout(config.get(AnalysisSettings.RECORDING_TIMEOUT));
+            stationary(AnalysisSettings.stationaryMemory(config));
             if (tracker instanceof io.vaultml.tracking.CentroidTracker centroid && sampling instanceof Sampling.Count count
                     && centroid.settings().moveDistance() > 0) {
                 log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
@@ -159,6 +163,12 @@ public final class RecordingAnalyzer implements AutoCloseable {
          */
         public Builder zones(java.util.function.Function<RecordingEvent, CameraZones> zones) {
             this.zones = Objects.requireNonNull(zones, "zones");
+            return this;
+        }
+
+        /** Parked objects remembered across this analyzer's recordings of each camera; null (the default): none. */
+        public Builder stationary(StationaryMemory memory) {
+            this.stationary = memory;
             return this;
         }
 
@@ -276,6 +286,9 @@ public final class RecordingAnalyzer implements AutoCloseable {
             frames = withoutMasked(frames, cameraZones, report.video());
         }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
+        if (stationary != null) {
+            tracks = stationary.mark(event.camera(), tracks, report.video());
+        }
         if (!tracks.isEmpty() && tracks.stream().allMatch(Track::unassociated)) {
             log.debug("Recording {}: its {} analysed frames are too far apart to track; each object of the busiest "
                     + "frame per label is reported once, as of interest", event.key(), frames.size());
