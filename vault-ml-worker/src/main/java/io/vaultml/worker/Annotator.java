@@ -1,7 +1,9 @@
 package io.vaultml.worker;
 
+import io.vaultml.api.CameraZones;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
+import io.vaultml.api.Polygon;
 import io.vaultml.api.Track;
 import io.vaultml.api.TrackPoint;
 import io.vaultml.vision.onnx.OpenCv;
@@ -13,12 +15,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfPoint;
 import org.opencv.core.Point;
 import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
-/** Draws detections (box, label, score) and track trails onto frames and writes them as JPEGs. */
+/**
+ * Draws detections (box, label, score), track trails, the camera's zones and masks, and static objects (dimmed)
+ * onto frames and writes them as JPEGs: to tune a zones file by looking.
+ */
 final class Annotator {
     private static final Scalar[] PALETTE = {new Scalar(56, 56, 255), new Scalar(151, 157, 255),
         new Scalar(31, 112, 255), new Scalar(29, 178, 255), new Scalar(49, 210, 207), new Scalar(10, 249, 72),
@@ -34,6 +40,18 @@ final class Annotator {
         }
     }
 
+    private static final Scalar ZONE = new Scalar(0, 215, 255);
+    private static final Scalar DIMMED = new Scalar(128, 128, 128);
+
+    /** Draws a normalised polygon in the frame's pixels; returns where its name goes (its first corner). */
+    private static Point outline(Mat image, Polygon polygon, Frame frame, Scalar colour, int thickness) {
+        List<Point> corners = polygon.points().stream()
+                .map(p -> new Point(p.x() * (frame.width() - 1), p.y() * (frame.height() - 1))).toList();
+        Imgproc.polylines(image, List.of(new MatOfPoint(corners.toArray(Point[]::new))), true, colour, thickness);
+        Point first = corners.get(0);
+        return new Point(first.x + 4, Math.max(16, first.y + 16));
+    }
+
     static Frame copy(Frame frame) {
         ByteBuffer pixels = ByteBuffer.allocateDirect(frame.width() * frame.height() * 3);
         pixels.put(frame.pixels().duplicate()).flip();
@@ -41,10 +59,23 @@ final class Annotator {
     }
 
     void draw(Path source, Frame frame, List<Detection> detections, List<Track> tracks) {
+        draw(source, frame, detections, tracks, CameraZones.NONE);
+    }
+
+    /** As above, with the camera's zones (yellow, named) and masks (grey) drawn first, and static objects dimmed. */
+    void draw(Path source, Frame frame, List<Detection> detections, List<Track> tracks, CameraZones zones) {
         Mat image = OpenCv.wrap(frame);
         try {
             int thickness = Math.max(2, frame.width() / 400);
             double font = Math.max(0.5, frame.width() / 1200.0);
+            for (CameraZones.Zone zone : zones.zones()) {
+                Point at = outline(image, zone.area(), frame, ZONE, thickness);
+                Imgproc.putText(image, zone.name(), at, Imgproc.FONT_HERSHEY_SIMPLEX, font, ZONE, thickness / 2 + 1);
+            }
+            for (Polygon mask : zones.masks()) {
+                Point at = outline(image, mask, frame, DIMMED, thickness);
+                Imgproc.putText(image, "mask", at, Imgproc.FONT_HERSHEY_SIMPLEX, font, DIMMED, thickness / 2 + 1);
+            }
             for (Track track : tracks) {
                 Scalar colour = PALETTE[track.id() % PALETTE.length];
                 Point previous = null;
@@ -61,6 +92,13 @@ final class Annotator {
                 if (previous != null && track.points().stream().anyMatch(p -> p.frameIndex() == frame.index())) {
                     Imgproc.putText(image, "#" + track.id() + (track.moving() ? "" : " static"),
                             new Point(previous.x + 4, previous.y - 4), Imgproc.FONT_HERSHEY_SIMPLEX, font, colour, thickness / 2 + 1);
+                }
+            }
+            for (Track track : tracks) {
+                if (!track.moving()) { // static: parked, or not seen to move; dimmed so the rest stands out
+                    track.points().stream().filter(p -> p.frameIndex() == frame.index()).forEach(p -> Imgproc.rectangle(
+                            image, new Point(p.box().x1(), p.box().y1()), new Point(p.box().x2(), p.box().y2()),
+                            DIMMED, thickness + 2));
                 }
             }
             for (Detection d : detections) {

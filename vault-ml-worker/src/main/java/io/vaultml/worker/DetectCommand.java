@@ -214,7 +214,7 @@ final class DetectCommand {
                 : frame -> kept.add(Annotator.copy(frame)));
         if (annotator != null) {
             for (int i = 0; i < kept.size(); i++) {
-                annotator.draw(file, kept.get(i), result.frames().get(i).detections(), result.tracks());
+                annotator.draw(file, kept.get(i), result.frames().get(i).detections(), result.tracks(), result.zones());
             }
         }
         return result;

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code detect} shows by default ({@code --format detections}): every detection of every analysed frame
- * with its label, score and box, the tracks (or one-sighting objects when the frames were too far apart to
+ * with its label, score, box and (with zones) the zones it stands in, the tracks (or one-sighting objects when the frames were too far apart to
  * track) and the count the forwarding threshold compares with; and a one-line summary for standard error.
  */
 final class DetectionsReport {
@@ -36,8 +36,14 @@ final class DetectionsReport {
             frame.put("frame", f.frameIndex()).put("timeMs", f.timestampMicros() / 1000);
             ArrayNode detections = frame.putArray("detections");
             for (Detection d : f.detections()) {
-                detections.addObject().put("label", d.label()).put("score", round2(d.confidence()))
-                        .set("box", box(d.box()));
+                ObjectNode detection = detections.addObject().put("label", d.label())
+                        .put("score", round2(d.confidence()));
+                detection.set("box", box(d.box()));
+                if (!result.zones().zones().isEmpty()) {
+                    ArrayNode in = detection.putArray("zones");
+                    result.zones().zonesOf(d.label(), d.box(), result.video().width(), result.video().height())
+                            .forEach(in::add);
+                }
             }
         }
         ArrayNode tracks = root.putArray("tracks");
@@ -47,6 +53,10 @@ final class DetectionsReport {
                     .put("distance", round2(t.pathLength())).put("moving", t.moving());
             if (t.unassociated()) {
                 track.put("motion", "unknown: frames too far apart to track");
+            }
+            if (!result.zones().zones().isEmpty()) {
+                ArrayNode in = track.putArray("zones");
+                result.zones().zonesOf(t, result.video().width(), result.video().height()).forEach(in::add);
             }
             ArrayNode boxes = track.putArray("boxes");
             for (TrackPoint p : t.points()) {

@@ -82,4 +82,42 @@ class DetectCommandTest {
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void detectShowsZonesAndDrawsThemToTuneTheFileByLooking(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path zones = java.nio.file.Files.writeString(dir.resolve("zones.yaml"), ZonesFileTest.HIGHWAY);
+        java.nio.file.Path video = dir.resolve("in").resolve(LocalModeTest.HIGHWAY);
+        java.nio.file.Files.createDirectories(video.getParent());
+        java.nio.file.Files.copy(TestData.require("videos/kerberos/" + LocalModeTest.HIGHWAY), video);
+        java.util.Map<String, String> env = new java.util.HashMap<>(LocalModeTest.env(dir, java.util.Map.of(
+                "ZONES_FILE", zones.toString(), "NUMBER_OF_PREDICTIONS", "3")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.nio.file.Path pictures = dir.resolve("annotated");
+        assertEquals(0, DetectCommand.run(env, List.of(video), "detections", pictures, print(out), print(err)),
+                err::toString);
+        JsonNode report = LocalModeTest.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        for (JsonNode frame : report.get("frames")) {
+            for (JsonNode d : frame.get("detections")) {
+                assertTrue(d.get("zones").isArray(), "each detection names its zones: " + d);
+            }
+        }
+        assertTrue(report.get("tracks").get(0).get("zones").isArray(), report.toString());
+        // The walkway's top edge, drawn in yellow (BGR 0, 215, 255): blue low, green and red high.
+        List<java.nio.file.Path> jpegs;
+        try (var files = java.nio.file.Files.list(pictures)) {
+            jpegs = files.sorted().toList();
+        }
+        assertEquals(3, jpegs.size(), jpegs.toString());
+        io.vaultml.vision.onnx.OpenCv.load();
+        org.opencv.core.Mat image = org.opencv.imgcodecs.Imgcodecs.imread(jpegs.get(0).toString());
+        try {
+            double[] bgr = image.get((int) Math.round(0.25 * (image.rows() - 1)),
+                    (int) Math.round(0.24 * (image.cols() - 1)));
+            assertTrue(bgr[0] < 100 && bgr[1] > 150 && bgr[2] > 180, "yellow zone outline: " + java.util.Arrays.toString(bgr));
+        } finally {
+            image.release();
+        }
+    }
 }
