@@ -287,7 +287,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
         }
         List<Track> tracks = tracker == null ? List.of() : tracker.track(frames, report.video());
         if (stationary != null) {
-            tracks = stationary.mark(event.camera(), tracks, report.video());
+            tracks = stationary.mark(event.camera(), event.key(), tracks, report.video());
         }
         if (!tracks.isEmpty() && tracks.stream().allMatch(Track::unassociated)) {
             log.debug("Recording {}: its {} analysed frames are too far apart to track; each object of the busiest "

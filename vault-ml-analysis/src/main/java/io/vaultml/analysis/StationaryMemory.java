@@ -43,6 +43,8 @@ public final class StationaryMemory {
         BoundingBox box;
         int recordings;
         long lastSeen;
+        /** The recordings counted last, so a redelivered recording is not counted twice (bounded). */
+        final java.util.Deque<String> counted = new java.util.ArrayDeque<>();
 
         Place(String label, BoundingBox box) {
             this.label = label;
@@ -65,8 +67,11 @@ public final class StationaryMemory {
         this.clockMillis = clockMillis;
     }
 
-    /** The tracks of one recording of {@code camera}, those standing in a remembered place marked static. */
-    public synchronized List<Track> mark(String camera, List<Track> tracks, VideoInfo video) {
+    /**
+     * The tracks of one recording of {@code camera}, those standing in a remembered place marked static. A
+     * recording analysed again (a retry, a redelivery) counts once: {@code recording} is its key.
+     */
+    public synchronized List<Track> mark(String camera, String recording, List<Track> tracks, VideoInfo video) {
         if (video.width() <= 0 || video.height() <= 0 || tracks.isEmpty()) {
             return tracks;
         }
@@ -88,7 +93,12 @@ public final class StationaryMemory {
                 place = new Place(kind, box);
                 places.add(place);
             }
-            if (seenNow.add(place)) { // once per recording, however many tracks stand there
+            // Once per recording, however many of its tracks stand there and however often it is analysed.
+            if (seenNow.add(place) && !place.counted.contains(recording)) {
+                place.counted.addLast(recording);
+                if (place.counted.size() > 8) {
+                    place.counted.removeFirst();
+                }
                 place.recordings++;
                 place.lastSeen = now;
                 place.box = box; // follows a parked car nudged a little

@@ -19,26 +19,35 @@ class StationaryMemoryTest {
 
     @Test
     void anObjectStandingWhereOneStoodInAnEarlierRecordingIsStatic() {
-        assertEquals(List.of(true), moving(memory.mark("pedestrians", List.of(sighting(1, "car", PARKED)), VIDEO)),
+        assertEquals(List.of(true), moving(memory.mark("pedestrians", "rec-1", List.of(sighting(1, "car", PARKED)), VIDEO)),
                 "first recording: counted");
         now.addAndGet(60_000);
         // Next recording: the same van, now called a truck, nudged by a few pixels, and a person passing.
-        List<Track> next = memory.mark("pedestrians", List.of(sighting(1, "truck", new BoundingBox(650, 45, 721, 101)),
+        List<Track> next = memory.mark("pedestrians", "rec-2", List.of(sighting(1, "truck", new BoundingBox(650, 45, 721, 101)),
                 sighting(2, "person", new BoundingBox(100, 200, 140, 300))), VIDEO);
         assertEquals(List.of(false, true), moving(next));
-        assertEquals(List.of(true), moving(memory.mark("other-camera", List.of(sighting(1, "car", PARKED)), VIDEO)),
+        assertEquals(List.of(true), moving(memory.mark("other-camera", "rec-3", List.of(sighting(1, "car", PARKED)), VIDEO)),
                 "each camera remembers its own");
     }
 
     @Test
     void aTrackedMovingObjectIsNeverStaticAndForgottenPlacesCountAgain() {
-        memory.mark("cam", List.of(sighting(1, "car", PARKED)), VIDEO);
+        memory.mark("cam", "rec-1", List.of(sighting(1, "car", PARKED)), VIDEO);
         Track driving = new Track(1, "car", List.of(new TrackPoint(0, 0, "car", 0.9f, PARKED),
                 new TrackPoint(25, 1_000_000, "car", 0.9f, new BoundingBox(400, 44, 470, 100))), 250, 250, true);
-        assertEquals(List.of(true), moving(memory.mark("cam", List.of(driving), VIDEO)));
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-2", List.of(driving), VIDEO)));
         now.addAndGet(Duration.ofHours(1).plusSeconds(1).toMillis());
-        assertEquals(List.of(true), moving(memory.mark("cam", List.of(sighting(1, "car", PARKED)), VIDEO)),
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-3", List.of(sighting(1, "car", PARKED)), VIDEO)),
                 "an hour unseen: a new car parking there counts");
+    }
+
+    @Test
+    void aRecordingAnalysedAgainCountsOnce() {
+        List<Track> first = List.of(sighting(1, "car", PARKED));
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-1", first, VIDEO)));
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-1", first, VIDEO)),
+                "a retry or redelivery of the same recording does not make its own car parked");
+        assertEquals(List.of(false), moving(memory.mark("cam", "rec-2", first, VIDEO)), "the next recording does");
     }
 
     private static Track sighting(int id, String label, BoundingBox box) {

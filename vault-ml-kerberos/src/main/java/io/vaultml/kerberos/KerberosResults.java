@@ -194,11 +194,19 @@ public final class KerberosResults {
         int h = result.video().height();
         CameraZones cz = result.zones();
         ObjectNode zones = data.putObject("zones");
+        // Each moving track's zones once, not once per zone: a track's zones walk all its sightings.
+        java.util.Map<Track, java.util.Set<String>> trackZones = new java.util.LinkedHashMap<>();
+        if (result.tracked()) {
+            result.movingTracks().forEach(t -> trackZones.put(t, cz.zonesOf(t, w, h)));
+        }
         for (CameraZones.Zone zone : cz.zones()) {
             ArrayNode properties = data.arrayNode();
             if (result.tracked()) {
-                result.movingTracks().stream().filter(t -> cz.zonesOf(t, w, h).contains(zone.name()))
-                        .forEach(t -> properties.add(vocabulary.translate(t.label())));
+                trackZones.forEach((t, in) -> {
+                    if (in.contains(zone.name())) {
+                        properties.add(vocabulary.translate(t.label()));
+                    }
+                });
             } else {
                 List<Detection> best = List.of();
                 for (FrameDetections f : result.frames()) {
