@@ -4,6 +4,8 @@ import io.vaultml.api.Tracker;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.config.ConfigKey;
+import io.vaultml.api.spi.Providers;
+import io.vaultml.api.spi.StationaryStoreProvider;
 import io.vaultml.tracking.CentroidTracker;
 import io.vaultml.tracking.OneSightingTracker;
 import io.vaultml.tracking.TrackerSettings;
@@ -28,10 +30,12 @@ public final class AnalysisSettings {
                     + "(NUMBER_OF_PREDICTIONS, or MAX_NUMBER_OF_PREDICTIONS with CLASSIFICATION_FPS) + 2 s per MiB of "
                     + "payload.fileSize.").build();
     public static final ConfigKey<String> STATIONARY_MEMORY = ConfigKey.string("STATIONARY_MEMORY")
-            .defaultValue("off").validator(io.vaultml.api.config.Validators.oneOf("off", "memory")).group("Results")
-            .doc("Remember parked objects per camera across recordings: memory keeps, in this process, where "
-                    + "objects not seen to move stood; one standing again where one of its label stood is isStatic "
-                    + "in the hub format and not counted or forwarded. off: every object counts (docs/zones.md).")
+            .defaultValue("off").validator(io.vaultml.api.config.Validators.nonBlank()).group("Results")
+            .doc("Remember parked objects per camera across recordings: where objects not seen to move stood; one "
+                    + "standing again where one of its label stood is isStatic in the hub format and not counted or "
+                    + "forwarded. memory: in this process (each worker remembers what it analysed); redis: shared by "
+                    + "every worker through REDIS_URL; or a plugin's store by its name. off: every object counts "
+                    + "(docs/zones.md).")
             .build();
     public static final ConfigKey<Duration> STATIONARY_TTL = ConfigKey.duration("STATIONARY_TTL")
             .defaultValue(Duration.ofHours(1)).group("Results")
@@ -49,10 +53,30 @@ public final class AnalysisSettings {
     private AnalysisSettings() {
     }
 
-    /** {@code STATIONARY_MEMORY=memory}: a memory of parked objects for this process; off: none. */
+    /**
+     * The memory of parked objects {@code STATIONARY_MEMORY} names, in the store its provider makes (found on the
+     * class path: {@code memory} here, {@code redis} in {@code vault-ml-redis}); null for {@code off}.
+     *
+     * @throws io.vaultml.api.ProviderNotFoundException when no store of that name is on the class path
+     */
     public static StationaryMemory stationaryMemory(Config config) {
-        return config.get(STATIONARY_MEMORY).equals("memory")
-                ? new StationaryMemory(config.get(STATIONARY_TTL), config.get(STATIONARY_MIN_RECORDINGS)) : null;
+        StationaryStoreProvider provider = stationaryStore(config);
+        return provider == null ? null : new StationaryMemory(provider.create(config), config.get(STATIONARY_TTL),
+                config.get(STATIONARY_MIN_RECORDINGS));
+    }
+
+    /**
+     * The provider of the store {@code STATIONARY_MEMORY} names, for validation before anything is built; null for
+     * {@code off}. Selected by name only.
+     */
+    public static StationaryStoreProvider stationaryStore(Config config) {
+        String name = config.get(STATIONARY_MEMORY).trim();
+        return name.equals("off") ? null : stationaryStores().select(name, config);
+    }
+
+    /** The stationary stores on the class path; their keys belong to the worker's configuration. */
+    public static Providers<StationaryStoreProvider> stationaryStores() {
+        return Providers.load(StationaryStoreProvider.class);
     }
 
     /** {@code TRACKING=true}: the centroid tracker with the tracking settings; false: one sighting per object. */

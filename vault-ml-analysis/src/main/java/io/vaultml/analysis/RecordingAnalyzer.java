@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * for their detections, so decoding overlaps inference and frames of concurrent recordings share batches. Run as
  * many analysing threads as decoding should use cores; the detector is never called concurrently.
  *
- * <p><b>Ownership.</b> The analyzer owns the detector it is built with and closes it in {@link #close}; the
- * fetcher and the tracker stay the caller's. Results belong to the caller.
+ * <p><b>Ownership.</b> The analyzer owns the detector it is built with and the stationary memory, and closes both
+ * in {@link #close}; the fetcher and the tracker stay the caller's. Results belong to the caller.
  *
  * <p><b>Failures.</b> A recording that cannot be fetched, decoded or detected on is an
  * {@link UnprocessableInputException} naming the recording and the stage (any unexpected exception of the decoder
@@ -166,8 +166,14 @@ public final class RecordingAnalyzer implements AutoCloseable {
             return this;
         }
 
-        /** Parked objects remembered across this analyzer's recordings of each camera; null (the default): none. */
+        /**
+         * Parked objects remembered across recordings of each camera; null (the default): none. The analyzer owns
+         * it; one it replaces (set by {@link #configure}, say) is closed.
+         */
         public Builder stationary(StationaryMemory memory) {
+            if (this.stationary != null && this.stationary != memory) {
+                this.stationary.close();
+            }
             this.stationary = memory;
             return this;
         }
@@ -321,10 +327,18 @@ public final class RecordingAnalyzer implements AutoCloseable {
         return detector.alive();
     }
 
-    /** Stops the detector's thread and closes the detector. Idempotent. */
+    /** The memory of parked objects, when there is one: for metrics and health checks. */
+    public java.util.Optional<StationaryMemory> stationary() {
+        return java.util.Optional.ofNullable(stationary);
+    }
+
+    /** Stops the detector's thread and closes the detector and the stationary memory's store. Idempotent. */
     @Override
     public void close() {
         detector.close();
+        if (stationary != null) {
+            stationary.close();
+        }
     }
 
     /** The frames without the detections whose bottom centre lies in one of the camera's masks. */

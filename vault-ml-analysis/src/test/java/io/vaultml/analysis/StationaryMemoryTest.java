@@ -1,6 +1,15 @@
 package io.vaultml.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vaultml.api.OutageException;
+import io.vaultml.api.StationaryStore;
+import org.slf4j.LoggerFactory;
 
 import io.vaultml.api.BoundingBox;
 import io.vaultml.api.Track;
@@ -15,7 +24,8 @@ class StationaryMemoryTest {
     static final VideoInfo VIDEO = new VideoInfo(768, 576, 25, 250, 10_000_000, "h264");
     static final BoundingBox PARKED = new BoundingBox(652, 44, 722, 100);
     final AtomicLong now = new AtomicLong(1_000_000);
-    final StationaryMemory memory = new StationaryMemory(Duration.ofHours(1), 2, now::get);
+    final StationaryMemory memory = new StationaryMemory(new InProcessStationaryStore(now::get), Duration.ofHours(1),
+            2, now::get);
 
     @Test
     void anObjectStandingWhereOneStoodInAnEarlierRecordingIsStatic() {
@@ -48,6 +58,86 @@ class StationaryMemoryTest {
         assertEquals(List.of(true), moving(memory.mark("cam", "rec-1", first, VIDEO)),
                 "a retry or redelivery of the same recording does not make its own car parked");
         assertEquals(List.of(false), moving(memory.mark("cam", "rec-2", first, VIDEO)), "the next recording does");
+    }
+
+    @Test
+    void aStoreThatFailsCostsNoResultIsLoggedOnceAndTriedAgainLater() {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(StationaryMemory.class);
+        logger.addAppender(logs);
+        FlakyStore store = new FlakyStore(now::get);
+        StationaryMemory flaky = new StationaryMemory(store, Duration.ofHours(1), 2, now::get);
+        try {
+            List<Track> car = List.of(sighting(1, "car", PARKED));
+            flaky.mark("cam", "rec-1", car, VIDEO);
+            store.down = true;
+            assertEquals(car, flaky.mark("cam", "rec-2", car, VIDEO), "down: every object counts, as if off");
+            assertFalse(flaky.available());
+            assertTrue(flaky.problem().orElseThrow().contains("unavailable since"), flaky.problem().toString());
+            assertFalse(flaky.problem().orElseThrow().contains("s3cret"), "the store's describe() only");
+            int calls = store.calls;
+            now.addAndGet(StationaryMemory.RETRY_AFTER.toMillis() - 1);
+            assertEquals(car, flaky.mark("cam", "rec-3", car, VIDEO));
+            assertEquals(calls, store.calls, "within RETRY_AFTER the recordings do not wait for the store");
+            now.addAndGet(1);
+            flaky.mark("cam", "rec-4", car, VIDEO);
+            assertEquals(calls + 1, store.calls, "then it is tried again");
+            assertEquals(2, flaky.failures());
+            store.down = false;
+            now.addAndGet(StationaryMemory.RETRY_AFTER.toMillis());
+            assertEquals(List.of(false), moving(flaky.mark("cam", "rec-5", car, VIDEO)), "back: rec-1's car is known");
+            assertTrue(flaky.available());
+            assertTrue(flaky.problem().isEmpty());
+            List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, lines.stream().filter(l -> l.contains("cannot be used")).count(), lines.toString());
+            assertEquals(1, lines.stream().filter(l -> l.contains("answers again after")).count(), lines.toString());
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
+    void damagedTextInTheStoreIsReadAsNothingRemembered() {
+        InProcessStationaryStore store = new InProcessStationaryStore(now::get);
+        StationaryMemory shared = new StationaryMemory(store, Duration.ofHours(1), 2, now::get);
+        store.update("cam", old -> RememberedPlaces.VERSION + "\nvehicle 0.8 x\n", Duration.ofHours(1));
+        List<Track> car = List.of(sighting(1, "car", PARKED));
+        assertEquals(List.of(true), moving(shared.mark("cam", "rec-1", car, VIDEO)));
+        assertEquals(List.of(false), moving(shared.mark("cam", "rec-2", car, VIDEO)), "and rewritten whole");
+    }
+
+    @Test
+    void labelsWithSpacesSurviveTheStoresText() {
+        BoundingBox light = new BoundingBox(10, 10, 30, 60);
+        memory.mark("cam", "rec 1/with spaces", List.of(sighting(1, "traffic light", light)), VIDEO);
+        assertEquals(List.of(false), moving(memory.mark("cam", "rec-2", List.of(sighting(1, "traffic light", light)),
+                VIDEO)));
+    }
+
+    /** An in-process store that can be made to fail as an unreachable one does. */
+    static final class FlakyStore implements StationaryStore {
+        final InProcessStationaryStore kept;
+        volatile boolean down;
+        int calls;
+
+        FlakyStore(java.util.function.LongSupplier clock) {
+            kept = new InProcessStationaryStore(clock);
+        }
+
+        @Override
+        public String update(String camera, java.util.function.UnaryOperator<String> change, Duration ttl) {
+            calls++;
+            if (down) {
+                throw new OutageException("Flaky store at 127.0.0.1:1 refused the connection", Duration.ofSeconds(5));
+            }
+            return kept.update(camera, change, ttl);
+        }
+
+        @Override
+        public String describe() {
+            return "Flaky store at 127.0.0.1:1";
+        }
     }
 
     private static Track sighting(int id, String label, BoundingBox box) {

@@ -1,0 +1,119 @@
+package io.vaultml.analysis;
+
+import io.vaultml.api.BoundingBox;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The places one camera remembers, and their text in a {@link io.vaultml.api.StationaryStore}: a version line, then
+ * one line per place, {@code kind x1 y1 x2 y2 recordings lastSeen counted}, the box normalised to the frame, the
+ * kind URL-encoded (labels may hold spaces), {@code counted} the hashes of the last recordings counted there. Text
+ * that does not parse (written by another version, or damaged) is read as nothing remembered, never as a failure.
+ */
+final class RememberedPlaces {
+    static final String VERSION = "vault-ml-places 1";
+    /** At most this many places per camera, the least recently seen forgotten first (a line is about 80 bytes). */
+    static final int PER_CAMERA = 256;
+    /** How many recordings a place remembers having counted, so a redelivered one is not counted again. */
+    static final int COUNTED = 8;
+
+    static final class Place {
+        final String kind;
+        BoundingBox box;
+        int recordings;
+        long lastSeen;
+        final Deque<String> counted = new ArrayDeque<>();
+
+        Place(String kind, BoundingBox box) {
+            this.kind = kind;
+            this.box = box;
+        }
+
+        /** Counts {@code recording} here once, however often it is analysed; false when it already was. */
+        boolean count(String recording, long now) {
+            String hash = hash(recording);
+            if (counted.contains(hash)) {
+                return false;
+            }
+            counted.addLast(hash);
+            if (counted.size() > COUNTED) {
+                counted.removeFirst();
+            }
+            recordings++;
+            lastSeen = now;
+            return true;
+        }
+    }
+
+    final List<Place> places = new ArrayList<>();
+
+    static RememberedPlaces parse(String text) {
+        RememberedPlaces parsed = new RememberedPlaces();
+        if (text == null || !text.startsWith(VERSION + "\n")) {
+            return parsed;
+        }
+        try {
+            for (String line : text.substring(VERSION.length() + 1).split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] f = line.split(" ", -1);
+                Place p = new Place(URLDecoder.decode(f[0], StandardCharsets.UTF_8), new BoundingBox(
+                        Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4])));
+                p.recordings = Integer.parseInt(f[5]);
+                p.lastSeen = Long.parseLong(f[6]);
+                for (String c : f[7].split(",")) {
+                    if (!c.isEmpty() && p.counted.size() < COUNTED) {
+                        p.counted.add(c);
+                    }
+                }
+                parsed.places.add(p);
+            }
+        } catch (RuntimeException damaged) {
+            return new RememberedPlaces();
+        }
+        parsed.bound();
+        return parsed;
+    }
+
+    /** Forgets the places not seen for {@code ttlMillis}. */
+    void forgetOlderThan(long now, long ttlMillis) {
+        places.removeIf(p -> now - p.lastSeen > ttlMillis);
+    }
+
+    void bound() {
+        if (places.size() > PER_CAMERA) {
+            places.sort(Comparator.comparingLong(p -> p.lastSeen));
+            places.subList(0, places.size() - PER_CAMERA).clear();
+        }
+    }
+
+    String text() {
+        StringBuilder out = new StringBuilder(VERSION).append('\n');
+        for (Place p : places) {
+            out.append(URLEncoder.encode(p.kind, StandardCharsets.UTF_8)).append(' ')
+                    .append(String.format(Locale.ROOT, "%.5f %.5f %.5f %.5f", p.box.x1(), p.box.y1(), p.box.x2(),
+                            p.box.y2()))
+                    .append(' ').append(p.recordings).append(' ').append(p.lastSeen).append(' ')
+                    .append(String.join(",", p.counted)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** A short stable hash of a recording key: keys may hold any character, and only equality matters. */
+    static String hash(String recording) {
+        long h = 0xcbf29ce484222325L; // 64-bit FNV-1a
+        for (byte b : recording.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return Long.toHexString(h);
+    }
+}
