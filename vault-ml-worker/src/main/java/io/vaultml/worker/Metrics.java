@@ -39,6 +39,20 @@ final class Metrics implements AnalysisListener {
     }
 
     /**
+     * {@code vaultml_stationary_store_available} (1 when the memory of parked objects answered last, 0 while every
+     * object is counted because it cannot) and {@code vaultml_stationary_store_failures_total}.
+     */
+    void stationary(io.vaultml.analysis.StationaryMemory memory) {
+        Gauge.builder("vaultml.stationary.store.available", () -> memory.available() ? 1 : 0)
+                .tag("store", memory.describe()).description("1 when the memory of parked objects can be used")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("vaultml.stationary.store.failures", memory,
+                io.vaultml.analysis.StationaryMemory::failures).tag("store", memory.describe())
+                .description("Updates of the memory of parked objects that failed (those recordings counted every "
+                        + "object)").register(registry);
+    }
+
+    /**
      * A gauge a transport offers, e.g. Kafka's {@code vaultml.consumer.lag.max} (largest partition lag of the
      * event consumer, in records, for lag-based alerts; KEDA reads lag from the broker itself).
      */

@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.AnalysisSettings;
 import io.vaultml.analysis.RecordingAnalyzer;
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Detector;
@@ -15,6 +16,7 @@ import io.vaultml.api.spi.DetectorProvider;
 import io.vaultml.api.spi.ForwarderProvider;
 import io.vaultml.api.spi.Providers;
 import io.vaultml.api.spi.SharedComponents;
+import io.vaultml.api.spi.StationaryStoreProvider;
 import io.vaultml.api.spi.TransportProvider;
 import io.vaultml.kerberos.ResultWriter;
 import io.vaultml.kerberos.http.KerberosHttp;
@@ -44,6 +46,7 @@ public final class WorkerApp implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Worker worker;
     private final OpsServer ops;
+    private volatile io.vaultml.analysis.StationaryMemory stationary;
     private volatile boolean ready;
 
     private WorkerApp(Config config, TransportProvider transportProvider, DetectorProvider detectorProvider,
@@ -52,7 +55,8 @@ public final class WorkerApp implements AutoCloseable {
         try {
             int port = config.get(WorkerSettings.METRICS_PORT);
             try {
-                this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::problems, () -> ready);
+                this.ops = port == 0 ? null : new OpsServer(port, metrics.registry::scrape, this::problems, this::notes,
+                        () -> ready);
             } catch (IOException e) {
                 throw new ConfigException("Cannot serve /metrics on METRICS_PORT " + port + ": " + e.getMessage());
             }
@@ -89,6 +93,11 @@ public final class WorkerApp implements AutoCloseable {
                     .concurrency(config.get(WorkerSettings.CONCURRENCY)).listener(metrics).build();
             resources.remove(detector);
             resources.add(analyzer);
+            analyzer.stationary().ifPresent(memory -> {
+                stationary = memory;
+                metrics.stationary(memory);
+                log.info("Parked objects remembered in {}", memory.describe());
+            });
             Pipeline pipeline = new Pipeline(analyzer, forwarders, transport.deadLetters(), ResultWriter.from(config),
                     config.get(WorkerSettings.MAX_EVENTS_PER_MESSAGE), metrics);
             RetryPolicy retries = new RetryPolicy(config.get(WorkerSettings.RETRY_BACKOFF),
@@ -121,6 +130,7 @@ public final class WorkerApp implements AutoCloseable {
     public static ConfigDef definition(Providers<DetectorProvider> detectors, Providers<TransportProvider> transports) {
         ConfigDef def = WorkerSettings.definition();
         transports.all().forEach(p -> def.include(p.configDef()));
+        AnalysisSettings.stationaryStores().all().forEach(p -> def.include(p.configDef()));
         detectors.all().forEach(p -> def.include(p.configDef()));
         Providers.load(ForwarderProvider.class).all().forEach(p -> def.include(p.configDef()));
         return def;
@@ -167,6 +177,15 @@ public final class WorkerApp implements AutoCloseable {
         }
         List<ForwarderProvider> forwarders = enabledForwarders(config);
         forwarders.forEach(f -> problems.addAll(f.validate(config)));
+        StationaryStoreProvider store = null;
+        try {
+            store = AnalysisSettings.stationaryStore(config);
+            if (store != null) {
+                problems.addAll(store.validate(config));
+            }
+        } catch (ConfigException e) {
+            problems.add("STATIONARY_MEMORY: " + e.getMessage());
+        }
         ZonesFile zones = null;
         List<String> forwardingZones = config.get(io.vaultml.kerberos.http.KerberosHttpConfig.FORWARDING_ZONES);
         try {
@@ -182,7 +201,7 @@ public final class WorkerApp implements AutoCloseable {
         } catch (java.nio.file.InvalidPathException e) {
             problems.add("ZONES_FILE is not a valid path: " + e.getMessage());
         }
-        logEffective(config, transport, detector, forwarders);
+        logEffective(config, transport, detector, forwarders, store);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -195,7 +214,7 @@ public final class WorkerApp implements AutoCloseable {
      * the settings that were given but belong to a plugin this run does not use.
      */
     private static void logEffective(Config config, TransportProvider transport, DetectorProvider detector,
-            List<ForwarderProvider> forwarders) {
+            List<ForwarderProvider> forwarders, StationaryStoreProvider store) {
         ConfigDef used = WorkerSettings.definition();
         if (transport != null) {
             used.include(transport.configDef());
@@ -204,6 +223,9 @@ public final class WorkerApp implements AutoCloseable {
             used.include(detector.configDef());
         }
         forwarders.forEach(f -> used.include(f.configDef()));
+        if (store != null) {
+            used.include(store.configDef());
+        }
         log.info("Effective configuration:\n  {}", String.join("\n  ", config.describe(used)));
         List<String> unused = config.setButUnused(used);
         if (!unused.isEmpty()) {
@@ -246,6 +268,15 @@ public final class WorkerApp implements AutoCloseable {
     /** Why the worker is unhealthy, for {@code /healthz}; empty when it is healthy. */
     List<String> problems() {
         return worker == null ? List.of() : worker.problems();
+    }
+
+    /**
+     * What works less well than it should without making the worker unhealthy, for {@code /healthz}'s detail: a
+     * memory of parked objects that cannot be used (every object counted meanwhile).
+     */
+    List<String> notes() {
+        io.vaultml.analysis.StationaryMemory memory = stationary;
+        return memory == null ? List.of() : memory.problem().stream().toList();
     }
 
     public Config config() {

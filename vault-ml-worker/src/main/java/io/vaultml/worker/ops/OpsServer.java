@@ -36,12 +36,19 @@ public final class OpsServer implements AutoCloseable {
         this(port, metrics, () -> healthy.getAsBoolean() ? List.of() : List.of("not ok"), ready);
     }
 
+    public OpsServer(int port, Supplier<String> metrics, Supplier<List<String>> problems, BooleanSupplier ready)
+            throws IOException {
+        this(port, metrics, problems, List::of, ready);
+    }
+
     /**
      * @param problems why the worker is not healthy, one line each; empty when it is ({@code /healthz} answers
      *     503 with the lines, or 200 {@code ok})
+     * @param notes what works less well without making the worker unhealthy (a memory of parked objects that
+     *     cannot be used): lines after {@code ok} in a 200 answer, so a liveness probe never restarts for them
      */
-    public OpsServer(int port, Supplier<String> metrics, Supplier<List<String>> problems, BooleanSupplier ready)
-            throws IOException {
+    public OpsServer(int port, Supplier<String> metrics, Supplier<List<String>> problems,
+            Supplier<List<String>> notes, BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
         server.createContext("/metrics", ex -> {
             try {
@@ -58,8 +65,9 @@ public final class OpsServer implements AutoCloseable {
         });
         server.createContext("/healthz", ex -> {
             List<String> found = problems.get();
-            respond(ex, found.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
-                    found.isEmpty() ? "ok\n" : String.join("\n", found) + "\n");
+            List<String> detail = notes.get();
+            respond(ex, found.isEmpty() ? 200 : 503, "text/plain; charset=utf-8", (found.isEmpty() ? "ok\n"
+                    : String.join("\n", found) + "\n") + (detail.isEmpty() ? "" : String.join("\n", detail) + "\n"));
         });
         server.createContext("/readyz", ex -> status(ex, ready.getAsBoolean()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
