@@ -52,6 +52,16 @@ final class Annotator {
         return new Point(first.x + 4, Math.max(16, first.y + 16));
     }
 
+    /**
+     * Whether a detection is one of a static object (parked, or not seen to move): where a track that is not
+     * moving stood. A parked object's one-sighting track has a point in one frame only; it stands in the same
+     * place in the others, so the box is matched by overlap, not by frame.
+     */
+    static boolean standsStill(Detection d, List<Track> tracks) {
+        return tracks.stream().filter(t -> !t.moving()).flatMap(t -> t.points().stream())
+                .anyMatch(p -> p.box().iou(d.box()) >= 0.6);
+    }
+
     static Frame copy(Frame frame) {
         ByteBuffer pixels = ByteBuffer.allocateDirect(frame.width() * frame.height() * 3);
         pixels.put(frame.pixels().duplicate()).flip();
@@ -94,18 +104,13 @@ final class Annotator {
                             new Point(previous.x + 4, previous.y - 4), Imgproc.FONT_HERSHEY_SIMPLEX, font, colour, thickness / 2 + 1);
                 }
             }
-            for (Track track : tracks) {
-                if (!track.moving()) { // static: parked, or not seen to move; dimmed so the rest stands out
-                    track.points().stream().filter(p -> p.frameIndex() == frame.index()).forEach(p -> Imgproc.rectangle(
-                            image, new Point(p.box().x1(), p.box().y1()), new Point(p.box().x2(), p.box().y2()),
-                            DIMMED, thickness + 2));
-                }
-            }
             for (Detection d : detections) {
-                Scalar colour = PALETTE[Math.max(0, d.classId()) % PALETTE.length];
+                boolean still = standsStill(d, tracks);
+                Scalar colour = still ? DIMMED : PALETTE[Math.max(0, d.classId()) % PALETTE.length];
                 Point topLeft = new Point(d.box().x1(), d.box().y1());
                 Imgproc.rectangle(image, topLeft, new Point(d.box().x2(), d.box().y2()), colour, thickness);
-                String label = String.format(Locale.ROOT, "%s %.2f", d.label(), d.confidence());
+                String label = String.format(Locale.ROOT, "%s%s %.2f", still ? "static " : "", d.label(),
+                        d.confidence());
                 Imgproc.putText(image, label, new Point(d.box().x1() + 2, Math.max(14 * font, d.box().y1() - 4)),
                         Imgproc.FONT_HERSHEY_SIMPLEX, font, colour, thickness / 2 + 1);
             }

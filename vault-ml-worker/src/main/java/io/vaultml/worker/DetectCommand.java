@@ -188,6 +188,19 @@ final class DetectCommand {
         return detector;
     }
 
+    /**
+     * The key the worker's LOCAL mode gives this file in its watched folder, so that the result is the same: the
+     * file's name; for a name not in the Agent's format, which names no camera, its folder and name, as for a
+     * camera's folder under the watched one, so that the folder is the camera (its zones, masks, parked objects).
+     */
+    static String key(Path file) {
+        String name = file.getFileName().toString();
+        Path folder = file.toAbsolutePath().getParent();
+        boolean namesCamera = !FileEvents.of(name, 0, java.time.Instant.EPOCH).camera().isEmpty();
+        return namesCamera || folder == null || folder.getFileName() == null ? name
+                : folder.getFileName() + "/" + name;
+    }
+
     /** A still image is one frame for the detector; a video is analysed as the worker analyses a recording. */
     private static AnalysisResult analyse(Path file, RecordingAnalyzer analyzer, Annotator annotator)
             throws IOException {
@@ -195,9 +208,7 @@ final class DetectCommand {
         if (!Files.isRegularFile(file)) {
             throw new io.vaultml.api.UnprocessableInputException("fetch", "no such file");
         }
-        // The event the worker's LOCAL mode makes for this file in its watched folder: the same result.
-        RecordingEvent event = FileEvents.of(file.getFileName().toString(), Files.size(file),
-                Files.getLastModifiedTime(file).toInstant());
+        RecordingEvent event = FileEvents.of(key(file), Files.size(file), Files.getLastModifiedTime(file).toInstant());
         if (Images.isImage(file)) {
             Frame image = Images.read(file);
             List<Detection> found = analyzer.detector().detect(image);

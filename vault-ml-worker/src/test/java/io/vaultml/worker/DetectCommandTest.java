@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vaultml.test.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code detect} command in-process; the packaged jar is exercised by {@code WorkerProcessIT}. */
 class DetectCommandTest {
@@ -30,6 +33,37 @@ class DetectCommandTest {
         assertTrue(result.at("/data/labels").size() >= 1, "frames before the cut analysed: " + result);
         assertTrue(errors.startsWith("vault-ml detect: " + file + ": truncated or damaged ("), errors);
         assertTrue(errors.contains("frames before it"), errors);
+    }
+
+    @Test
+    void aFileNotNamedAsTheAgentNamesRecordingsIsOfTheCameraOfItsFolder(@TempDir Path dir) throws Exception {
+        Path zones = Files.writeString(dir.resolve("zones.yaml"),
+                "cameras:\n  yard:\n    masks:\n      - [[0,0],[1,0],[1,1],[0,1]]\n");
+        Path video = TestData.require("videos/original/car_traffic_small.mp4");
+        Path inYard = Files.createDirectories(dir.resolve("yard")).resolve("clip.mp4");
+        Path elsewhere = Files.createDirectories(dir.resolve("street")).resolve("clip.mp4");
+        Files.copy(video, inYard);
+        Files.copy(video, elsewhere);
+        assertEquals("yard/clip.mp4", DetectCommand.key(inYard));
+        assertEquals(LocalModeTest.HIGHWAY, DetectCommand.key(dir.resolve("yard").resolve(LocalModeTest.HIGHWAY)),
+                "an Agent's name names its camera itself");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = DetectCommand.run(java.util.Map.of("ZONES_FILE", zones.toString(), "MODEL_PATH",
+                TestData.require("models/yolox_nano.onnx").toString(), "NUMBER_OF_PREDICTIONS", "2"),
+                List.of(inYard, elsewhere), "detections", null, print(out), print(new ByteArrayOutputStream()));
+        assertEquals(0, exit);
+        List<String> reports = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, reports.size(), reports.toString());
+        assertEquals(0, detections(LocalModeTest.JSON.readTree(reports.get(0))), "the yard's mask covers it all");
+        assertTrue(detections(LocalModeTest.JSON.readTree(reports.get(1))) > 0, "street has no mask");
+    }
+
+    private static int detections(JsonNode report) {
+        int n = 0;
+        for (JsonNode frame : report.get("frames")) {
+            n += frame.get("detections").size();
+        }
+        return n;
     }
 
     @Test
