@@ -94,6 +94,8 @@ public final class RecordingAnalyzer implements AutoCloseable {
         private int concurrency = 1;
         private java.util.function.Function<RecordingEvent, CameraZones> zones = event -> CameraZones.NONE;
         private StationaryMemory stationary;
+        /** The settings {@link #configure} was given: {@link #build} makes their stationary memory. */
+        private io.vaultml.api.config.Config stationaryFrom;
 
         private Builder(Detector detector) {
             this.detector = Objects.requireNonNull(detector, "detector");
@@ -108,7 +110,8 @@ public final class RecordingAnalyzer implements AutoCloseable {
             sampling(io.vaultml.video.VideoConfig.sampling(config));
             tracker(AnalysisSettings.tracker(config));
             timeout(config.get(AnalysisSettings.RECORDING_TIMEOUT));
-            stationary(AnalysisSettings.stationaryMemory(config));
+            AnalysisSettings.stationaryStore(config); // an unknown store is refused now, not at build()
+            stationaryFrom = config; // made by build(), so that nothing is left open if the building fails first
             if (tracker instanceof io.vaultml.tracking.CentroidTracker centroid && sampling instanceof Sampling.Count count
                     && centroid.settings().moveDistance() > 0) {
                 log.info("NUMBER_OF_PREDICTIONS={} spreads the frames over the whole recording, usually too far apart "
@@ -167,14 +170,12 @@ public final class RecordingAnalyzer implements AutoCloseable {
         }
 
         /**
-         * Parked objects remembered across recordings of each camera; null (the default): none. The analyzer owns
-         * it; one it replaces (set by {@link #configure}, say) is closed.
+         * Parked objects remembered across recordings of each camera; null (the default): none. Replaces what
+         * {@link #configure} asked for. The analyzer owns it and closes it.
          */
         public Builder stationary(StationaryMemory memory) {
-            if (this.stationary != null && this.stationary != memory) {
-                this.stationary.close();
-            }
             this.stationary = memory;
+            this.stationaryFrom = null;
             return this;
         }
 
@@ -185,7 +186,18 @@ public final class RecordingAnalyzer implements AutoCloseable {
         }
 
         public RecordingAnalyzer build() {
-            return new RecordingAnalyzer(this);
+            if (stationaryFrom != null) {
+                stationary = AnalysisSettings.stationaryMemory(stationaryFrom);
+                stationaryFrom = null;
+            }
+            try {
+                return new RecordingAnalyzer(this);
+            } catch (RuntimeException | Error e) {
+                if (stationary != null) {
+                    stationary.close();
+                }
+                throw e;
+            }
         }
     }
 
@@ -335,9 +347,12 @@ public final class RecordingAnalyzer implements AutoCloseable {
     /** Stops the detector's thread and closes the detector and the stationary memory's store. Idempotent. */
     @Override
     public void close() {
-        detector.close();
-        if (stationary != null) {
-            stationary.close();
+        try {
+            detector.close();
+        } finally {
+            if (stationary != null) {
+                stationary.close();
+            }
         }
     }
 

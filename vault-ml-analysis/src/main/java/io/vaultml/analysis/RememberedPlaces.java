@@ -14,8 +14,10 @@ import java.util.Locale;
 /**
  * The places one camera remembers, and their text in a {@link io.vaultml.api.StationaryStore}: a version line, then
  * one line per place, {@code kind x1 y1 x2 y2 recordings lastSeen counted}, the box normalised to the frame, the
- * kind URL-encoded (labels may hold spaces), {@code counted} the hashes of the last recordings counted there. Text
- * that does not parse (written by another version, or damaged) is read as nothing remembered, never as a failure.
+ * kind URL-encoded (labels may hold spaces), {@code counted} the last recordings counted there, each as
+ * {@code hash:n}, n being the place's count once that recording was counted. Text that does not parse (written by
+ * another version, or damaged) or is larger than {@value #MOST_CHARACTERS} characters is read as nothing
+ * remembered, never as a failure; a place seen in the future (a damaged time, a clock far ahead) is dropped.
  */
 final class RememberedPlaces {
     static final String VERSION = "vault-ml-places 1";
@@ -23,12 +25,15 @@ final class RememberedPlaces {
     static final int PER_CAMERA = 256;
     /** How many recordings a place remembers having counted, so a redelivered one is not counted again. */
     static final int COUNTED = 8;
+    /** Text longer than this was not written by this code (256 places of about 200 characters): ignored. */
+    static final int MOST_CHARACTERS = 128 * 1024;
 
     static final class Place {
         final String kind;
         BoundingBox box;
         int recordings;
         long lastSeen;
+        /** {@code hash:n} of the last recordings counted here. */
         final Deque<String> counted = new ArrayDeque<>();
 
         Place(String kind, BoundingBox box) {
@@ -36,27 +41,37 @@ final class RememberedPlaces {
             this.box = box;
         }
 
-        /** Counts {@code recording} here once, however often it is analysed; false when it already was. */
-        boolean count(String recording, long now) {
-            String hash = hash(recording);
-            if (counted.contains(hash)) {
-                return false;
-            }
-            counted.addLast(hash);
-            if (counted.size() > COUNTED) {
-                counted.removeFirst();
+        /**
+         * Counts {@code recording} here once, however often it is analysed, and returns in how many recordings the
+         * place had been seen once it was counted: a recording analysed again (a retry, a redelivery, after later
+         * recordings were counted) gets the number of its first analysis, so it is judged as it was then.
+         */
+        int count(String recording, long now) {
+            String hash = hash(recording) + ":";
+            for (String c : counted) {
+                if (c.startsWith(hash)) {
+                    return Integer.parseInt(c.substring(hash.length()));
+                }
             }
             recordings++;
             lastSeen = now;
-            return true;
+            counted.addLast(hash + recordings);
+            if (counted.size() > COUNTED) {
+                counted.removeFirst();
+            }
+            return recordings;
         }
     }
 
     final List<Place> places = new ArrayList<>();
 
-    static RememberedPlaces parse(String text) {
+    /**
+     * @param now the reader's clock: places last seen more than {@code ttlMillis} before it, or after it by more
+     *     than that, are dropped
+     */
+    static RememberedPlaces parse(String text, long now, long ttlMillis) {
         RememberedPlaces parsed = new RememberedPlaces();
-        if (text == null || !text.startsWith(VERSION + "\n")) {
+        if (text == null || text.length() > MOST_CHARACTERS || !text.startsWith(VERSION + "\n")) {
             return parsed;
         }
         try {
@@ -71,22 +86,19 @@ final class RememberedPlaces {
                 p.recordings = Integer.parseInt(f[5]);
                 p.lastSeen = Long.parseLong(f[6]);
                 for (String c : f[7].split(",")) {
-                    if (!c.isEmpty() && p.counted.size() < COUNTED) {
+                    if (c.matches("[0-9a-f]{1,16}:\\d{1,9}") && p.counted.size() < COUNTED) {
                         p.counted.add(c);
                     }
                 }
-                parsed.places.add(p);
+                if (p.recordings >= 0 && p.lastSeen >= now - ttlMillis && p.lastSeen <= now + ttlMillis) {
+                    parsed.places.add(p);
+                }
             }
         } catch (RuntimeException damaged) {
             return new RememberedPlaces();
         }
         parsed.bound();
         return parsed;
-    }
-
-    /** Forgets the places not seen for {@code ttlMillis}. */
-    void forgetOlderThan(long now, long ttlMillis) {
-        places.removeIf(p -> now - p.lastSeen > ttlMillis);
     }
 
     void bound() {

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Where it is kept is a {@link StationaryStore}: this process, or one shared by every worker. A store that
  * fails never costs a result: that recording's objects are all counted, as with the memory off, the outage is
  * logged once (and its end), {@link #problem()} says it for health checks, and the store is tried again
- * {@link #RETRY_AFTER} later, the recordings in between not waiting for it. Thread-safe.
+ * {@link #RETRY_AFTER} later by one recording, the others not waiting for it. A store too busy with other
+ * workers' updates of the same camera ({@link java.util.ConcurrentModificationException}) costs that recording
+ * its marks, not an outage. Thread-safe.
  */
 public final class StationaryMemory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StationaryMemory.class);
@@ -49,6 +51,10 @@ public final class StationaryMemory implements AutoCloseable {
     private volatile long unavailableSince = -1;
     private volatile long retryAt;
     private volatile String lastFailure = "";
+    /** When the last try that the store answered began. */
+    private long lastAnswered = Long.MIN_VALUE;
+    /** After an outage's pause, one recording asks the store; the others go on without it meanwhile. */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A memory in this process ({@code STATIONARY_MEMORY=memory}). */
     public StationaryMemory(Duration ttl, int minRecordings) {
@@ -81,30 +87,50 @@ public final class StationaryMemory implements AutoCloseable {
         if (video.width() <= 0 || video.height() <= 0 || tracks.isEmpty()) {
             return tracks;
         }
-        long now = clockMillis.getAsLong();
-        if (unavailableSince >= 0 && now < retryAt) {
-            return tracks; // the store failed a moment ago: this recording does not wait for it
+        boolean probe = unavailableSince >= 0;
+        if (probe && (clockMillis.getAsLong() < retryAt || !probing.compareAndSet(false, true))) {
+            return tracks; // the store failed a moment ago, or another recording is asking it now: no waiting
         }
+        long asked = clockMillis.getAsLong();
         List<List<Track>> marked = new ArrayList<>(1);
+        RuntimeException[] ours = new RuntimeException[1];
         try {
             store.update(camera, text -> {
-                RememberedPlaces places = RememberedPlaces.parse(text);
-                marked.clear();
-                marked.add(mark(places, recording, tracks, video, now));
-                return places.text();
+                try {
+                    long now = clockMillis.getAsLong();
+                    RememberedPlaces places = RememberedPlaces.parse(text, now, ttl.toMillis());
+                    marked.clear();
+                    marked.add(mark(places, recording, tracks, video, now));
+                    return places.text();
+                } catch (RuntimeException e) {
+                    ours[0] = e;
+                    throw e;
+                }
             }, ttl);
-        } catch (RuntimeException e) {
-            failed(e, now);
+        } catch (java.util.ConcurrentModificationException busy) {
+            log.debug("Stationary memory: camera {} busy in {}: {}; every object of {} counted", camera,
+                    store.describe(), busy.getMessage(), recording);
             return tracks;
+        } catch (RuntimeException e) {
+            if (e == ours[0]) {
+                log.warn("Stationary memory: recording {} of camera {} could not be matched ({}); every object "
+                        + "counted", recording, camera, e.toString());
+            } else {
+                failed(e, asked);
+            }
+            return tracks;
+        } finally {
+            if (probe) {
+                probing.set(false);
+            }
         }
-        answered(now);
+        answered(asked);
         return marked.get(0);
     }
 
     private List<Track> mark(RememberedPlaces remembered, String recording, List<Track> tracks, VideoInfo video,
             long now) {
-        remembered.forgetOlderThan(now, ttl.toMillis());
-        Set<RememberedPlaces.Place> seenNow = new HashSet<>();
+        Map<RememberedPlaces.Place, Integer> seenNow = new HashMap<>();
         List<Track> out = new ArrayList<>(tracks.size());
         for (Track t : tracks) {
             if (t.moving() && !t.unassociated()) {
@@ -121,10 +147,16 @@ public final class StationaryMemory implements AutoCloseable {
                 remembered.places.add(place);
             }
             // Once per recording, however many of its tracks stand there and however often it is analysed.
-            if (seenNow.add(place) && place.count(recording, now)) {
-                place.box = box; // follows a parked car nudged a little
+            Integer seen = seenNow.get(place);
+            if (seen == null) {
+                int before = place.recordings;
+                seen = place.count(recording, now);
+                if (place.recordings > before) {
+                    place.box = box; // follows a parked car nudged a little
+                }
+                seenNow.put(place, seen);
             }
-            boolean parked = place.recordings >= minRecordings;
+            boolean parked = seen >= minRecordings;
             out.add(parked && t.moving() ? new Track(t.id(), t.label(), t.points(), t.pathLength(), t.displacement(),
                     false) : t);
         }
@@ -132,21 +164,25 @@ public final class StationaryMemory implements AutoCloseable {
         return out;
     }
 
-    private synchronized void failed(RuntimeException e, long now) {
+    /** A failure of the store: it counts only if nothing answered since the try began. */
+    private synchronized void failed(RuntimeException e, long asked) {
         failures.incrementAndGet();
-        retryAt = now + RETRY_AFTER.toMillis();
+        long now = clockMillis.getAsLong();
+        retryAt = Math.max(retryAt, now + RETRY_AFTER.toMillis());
         lastFailure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        if (unavailableSince < 0) {
+        if (unavailableSince < 0 && asked >= lastAnswered) {
             unavailableSince = now;
             log.warn("Stationary memory: {} cannot be used ({}); every object is counted until it answers again "
                     + "(tried again every {} s)", store.describe(), lastFailure, RETRY_AFTER.toSeconds());
         }
     }
 
-    private synchronized void answered(long now) {
-        if (unavailableSince >= 0) {
+    /** An answer of the store: it ends an outage only if the try began after the outage did. */
+    private synchronized void answered(long asked) {
+        lastAnswered = Math.max(lastAnswered, asked);
+        if (unavailableSince >= 0 && asked >= unavailableSince) {
             log.info("Stationary memory: {} answers again after {} s", store.describe(),
-                    (now - unavailableSince) / 1000);
+                    Math.max(0, clockMillis.getAsLong() - unavailableSince) / 1000);
             unavailableSince = -1;
         }
     }
@@ -177,6 +213,11 @@ public final class StationaryMemory implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+    }
+
+    /** Whether two labels are one kind of object for the memory (the vehicle classes are one kind). */
+    public static boolean sameKind(String a, String b) {
+        return kind(a).equals(kind(b));
     }
 
     /**

@@ -98,6 +98,72 @@ class StationaryMemoryTest {
     }
 
     @Test
+    void aRecordingAnalysedAgainAfterLaterOnesIsJudgedAsItWasTheFirstTime() {
+        List<Track> car = List.of(sighting(1, "car", PARKED));
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-1", car, VIDEO)));
+        assertEquals(List.of(false), moving(memory.mark("cam", "rec-2", car, VIDEO)));
+        assertEquals(List.of(true), moving(memory.mark("cam", "rec-1", car, VIDEO)),
+                "rec-1's retry, after rec-2: its car was the first sighting there, and still counts");
+        assertEquals(List.of(false), moving(memory.mark("cam", "rec-2", car, VIDEO)));
+    }
+
+    @Test
+    void placesSeenAtImpossibleTimesAreDropped() {
+        InProcessStationaryStore store = new InProcessStationaryStore(now::get);
+        StationaryMemory shared = new StationaryMemory(store, Duration.ofHours(1), 2, now::get);
+        String box = " 0.84896 0.07639 0.94010 0.17361 ";
+        for (long lastSeen : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, now.get() + Duration.ofHours(2).toMillis()}) {
+            store.update("cam", old -> RememberedPlaces.VERSION + "\nvehicle" + box + "50 " + lastSeen + " \n",
+                    Duration.ofHours(1));
+            assertEquals(List.of(true), moving(shared.mark("cam", "rec-" + lastSeen, List.of(sighting(1, "car",
+                    PARKED)), VIDEO)), "a place last seen at " + lastSeen + " is not remembered");
+            store.update("cam", old -> null, Duration.ofHours(1));
+        }
+        store.update("cam", old -> RememberedPlaces.VERSION + "\nvehicle" + box + "50 " + now.get() + " \n",
+                Duration.ofHours(1));
+        assertEquals(List.of(false), moving(shared.mark("cam", "rec-now", List.of(sighting(1, "car", PARKED)), VIDEO)),
+                "the same line seen just now is");
+    }
+
+    @Test
+    void anAnswerToATryBegunBeforeAnOutageDoesNotEndIt() throws Exception {
+        java.util.concurrent.CountDownLatch slowAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch slowMayAnswer = new java.util.concurrent.CountDownLatch(1);
+        InProcessStationaryStore kept = new InProcessStationaryStore(now::get);
+        StationaryStore store = new StationaryStore() {
+            @Override
+            public String update(String camera, java.util.function.UnaryOperator<String> change, Duration ttl) {
+                if (camera.equals("slow")) {
+                    slowAsked.countDown();
+                    try {
+                        slowMayAnswer.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return kept.update(camera, change, ttl);
+                }
+                throw new OutageException("Redis at 127.0.0.1:1 refused the connection", Duration.ofSeconds(5));
+            }
+
+            @Override
+            public String describe() {
+                return "Redis at 127.0.0.1:1";
+            }
+        };
+        StationaryMemory flaky = new StationaryMemory(store, Duration.ofHours(1), 2, now::get);
+        List<Track> car = List.of(sighting(1, "car", PARKED));
+        Thread slow = new Thread(() -> flaky.mark("slow", "rec-1", car, VIDEO));
+        slow.start();
+        slowAsked.await();
+        now.addAndGet(10);
+        flaky.mark("down", "rec-2", car, VIDEO);
+        assertFalse(flaky.available());
+        slowMayAnswer.countDown();
+        slow.join();
+        assertFalse(flaky.available(), "the slow answer was to a question asked before the failure");
+    }
+
+    @Test
     void damagedTextInTheStoreIsReadAsNothingRemembered() {
         InProcessStationaryStore store = new InProcessStationaryStore(now::get);
         StationaryMemory shared = new StationaryMemory(store, Duration.ofHours(1), 2, now::get);

@@ -22,8 +22,11 @@ public interface StationaryStore extends AutoCloseable {
      *     called more than once (an optimistic store calls it again when another update came in between), so it
      *     computes only from its argument.
      * @return the text now stored
-     * @throws RuntimeException when the store cannot be reached or did not take the update in time (for example an
-     *     {@link OutageException}); the message names the store, never a credential. The memory then counts
+     * @throws java.util.ConcurrentModificationException when other updates of the camera kept this one from
+     *     applying in time: the store works, this recording goes without the memory
+     * @throws RuntimeException when the store cannot be reached or did not answer in time (for example an
+     *     {@link OutageException}); the message names the store, never a credential. An exception of
+     *     {@code change} itself is passed on as it is. The memory then counts
      *     every object, as if it were off, and tries again later.
      */
     String update(String camera, UnaryOperator<String> change, Duration ttl);

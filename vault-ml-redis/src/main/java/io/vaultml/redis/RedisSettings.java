@@ -17,8 +17,9 @@ public final class RedisSettings {
     /** A secret: {@code redis://user:password@host} carries the password. */
     public static final ConfigKey<Secret> REDIS_URL = ConfigKey.secret("REDIS_URL").group(GROUP)
             .doc("The Redis server that keeps the memory of parked objects for every worker: "
-                    + "redis://[user:password@]host[:port][/database], or rediss:// for TLS (the server's certificate "
-                    + "checked against the JVM's trusted CAs). Never logged whole, as it may hold a password.")
+                    + "redis://[user:password@ or :password@]host[:port, default 6379][/database, default 0], or "
+                    + "rediss:// for TLS (the server's certificate and name checked against the JVM's trusted CAs). "
+                    + "Never logged whole, as it may hold a password.")
             .build();
     public static final ConfigKey<String> REDIS_KEY_PREFIX = ConfigKey.string("REDIS_KEY_PREFIX")
             .defaultValue("vault-ml:stationary:").validator(Validators.nonBlank()).group(GROUP)
@@ -26,8 +27,9 @@ public final class RedisSettings {
                     + "database keep apart by it.").build();
     public static final ConfigKey<Duration> REDIS_TIMEOUT = ConfigKey.duration("REDIS_TIMEOUT")
             .defaultValue(Duration.ofSeconds(1)).group(GROUP)
-            .doc("How long connecting and each command may take. A recording waits at most a few of these when "
-                    + "Redis stops answering; the ones after it, for 5 s, do not wait at all (every object counted).")
+            .doc("How long one recording's update of the memory may take in all: a connection, the commands, and "
+                    + "collisions with other workers' updates of the same camera. Past it the recording counts every "
+                    + "object; when Redis is what failed, the recordings of the next 5 s do not ask it at all.")
             .build();
 
     public static final ConfigDef CONFIG = new ConfigDef().define(REDIS_URL, REDIS_KEY_PREFIX, REDIS_TIMEOUT)
@@ -57,8 +59,12 @@ public final class RedisSettings {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             problems.add("REDIS_URL names no host");
         }
+        String user = uri.getRawUserInfo();
+        if (user != null && !user.contains(":")) {
+            problems.add("REDIS_URL's user information must be user:password or :password (before the @)");
+        }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        if (!path.isEmpty() && !path.matches("\\d{1,5}")) {
+        if (!path.isEmpty() && !path.matches("\\d{1,4}")) {
             problems.add("REDIS_URL's path must be a database number, for example /0");
         }
         Duration timeout = config.get(REDIS_TIMEOUT);

@@ -31,15 +31,24 @@ import redis.clients.jedis.util.JedisURIHelper;
 public final class RedisStationaryStore implements StationaryStore {
     /** Updates of one camera that may collide in a row before this one gives up (the recording then counts all). */
     static final int ATTEMPTS = 16;
-    static final int CONNECTIONS = 16;
+    /** As many as recordings may be analysed at once ({@code CONCURRENCY} at most 64): none waits for another's. */
+    static final int CONNECTIONS = 64;
 
     private final JedisPool pool;
     private final String keyPrefix;
     private final String where;
     private final String password;
+    private final long timeoutNanos;
 
+    /**
+     * @param uri {@code redis://} or {@code rediss://}; without a port, 6379
+     * @param timeout how long one update may take in all: connecting, waiting for a pooled connection, and every
+     *     command of every attempt
+     */
     public RedisStationaryStore(URI uri, String keyPrefix, Duration timeout) {
+        uri = withPort(uri);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.timeoutNanos = timeout.toNanos();
         HostAndPort server = JedisURIHelper.getHostAndPort(uri);
         this.where = "Redis at " + server + " (database " + (JedisURIHelper.hasDbIndex(uri)
                 ? JedisURIHelper.getDBIndex(uri) : 0) + (JedisURIHelper.isRedisSSLScheme(uri) ? ", TLS" : "") + ")";
@@ -59,12 +68,15 @@ public final class RedisStationaryStore implements StationaryStore {
     public String update(String camera, UnaryOperator<String> change, Duration ttl) {
         String key = keyPrefix + camera;
         SetParams expiry = SetParams.setParams().px(Math.max(1, ttl.toMillis()));
+        long deadline = System.nanoTime() + timeoutNanos;
         try (Jedis redis = pool.getResource()) {
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                // Each attempt's commands share what is left of the update's time.
+                redis.getConnection().setSoTimeout(remainingMillis(deadline, camera, attempt));
                 redis.watch(key);
                 String next;
                 try {
-                    next = change.apply(redis.get(key));
+                    next = change.apply(current(redis, key));
                 } catch (RuntimeException e) {
                     redis.unwatch(); // the connection goes back to the pool clean
                     throw e;
@@ -77,13 +89,52 @@ public final class RedisStationaryStore implements StationaryStore {
                 }
                 // Another worker updated this camera between WATCH and EXEC: compute again from its text, after a
                 // random pause growing with the attempts, so that colliding workers fall out of step.
-                pause(ThreadLocalRandom.current().nextInt(1, 2 + 4 * attempt));
+                pause(Math.min(ThreadLocalRandom.current().nextInt(1, 2 + 4 * attempt),
+                        remainingMillis(deadline, camera, attempt + 1)));
             }
-            throw new OutageException(where + ": " + ATTEMPTS + " updates of camera " + camera
-                    + " in a row met another worker's", Duration.ofSeconds(1));
+            throw new java.util.ConcurrentModificationException(ATTEMPTS + " updates of camera " + camera
+                    + " in a row met another worker's");
         } catch (JedisException e) {
             throw new OutageException(where + ": " + redacted(e), Duration.ofSeconds(5));
         }
+    }
+
+    /** The camera's text; a key of another type (left by another program) is nothing remembered: SET replaces it. */
+    private static String current(Jedis redis, String key) {
+        try {
+            return redis.get(key);
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What is left of the update's time, in whole milliseconds. None left before the first attempt: Redis was too
+     * slow to give a connection (an outage); before a later one: other workers' updates won (the store works).
+     */
+    private int remainingMillis(long deadline, String camera, int attempt) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 && attempt <= 1) {
+            throw new OutageException(where + ": no connection within REDIS_TIMEOUT", Duration.ofSeconds(5));
+        }
+        if (left <= 0) {
+            throw new java.util.ConcurrentModificationException("camera " + camera
+                    + ": no time left after other workers' updates");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /** The URL with Redis's port where it names none. */
+    static URI withPort(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri;
+        }
+        return URI.create(uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
+                + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1) + ":6379"
+                + (uri.getRawPath() == null ? "" : uri.getRawPath()));
     }
 
     private static void pause(int millis) {

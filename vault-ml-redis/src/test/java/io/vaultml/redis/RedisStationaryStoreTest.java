@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -81,6 +82,42 @@ class RedisStationaryStoreTest {
     }
 
     @Test
+    void aUrlWithoutPortIsRedissDefaultAndAKeyOfAnotherTypeIsNothingRemembered() {
+        URI redis = LocalRedis.require();
+        Assumptions.assumeTrue(redis.getPort() < 0 || redis.getPort() == 6379, "needs Redis on its default port");
+        try (RedisStationaryStore store = new RedisStationaryStore(URI.create("redis://" + redis.getHost()), prefix,
+                Duration.ofSeconds(2)); Jedis raw = new Jedis(redis)) {
+            raw.hset(prefix + "cam", "left", "by another program");
+            List<String> seen = new ArrayList<>();
+            store.update("cam", old -> {
+                seen.add(String.valueOf(old));
+                return "places";
+            }, Duration.ofMinutes(1));
+            assertEquals(List.of("null"), seen);
+            assertEquals("places", raw.get(prefix + "cam"));
+            assertEquals("Redis at " + redis.getHost() + ":6379 (database 0)", store.describe());
+        }
+    }
+
+    @Test
+    void aRedisThatStopsAnsweringCostsOneUpdateItsTimeoutNotMore() {
+        URI redis = LocalRedis.require();
+        try (RedisStationaryStore store = new RedisStationaryStore(redis, prefix, Duration.ofMillis(200));
+                Jedis raw = new Jedis(redis)) {
+            store.update("cam", old -> "warm", Duration.ofMinutes(1)); // a pooled connection exists
+            // Every client's commands wait 1.5 s (this one's too, so it is not lifted early): a Redis that hangs.
+            raw.clientPause(1_500);
+            long start = System.nanoTime();
+            assertThrows(OutageException.class, () -> store.update("cam", old -> "x", Duration.ofMinutes(1)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 1_500, "cut by REDIS_TIMEOUT, not by Redis coming back: " + tookMillis);
+        }
+        try (Jedis patient = new Jedis(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort(), 10_000)) {
+            assertEquals("PONG", patient.ping(), "the pause is over before the next test");
+        }
+    }
+
+    @Test
     void aRedisThatIsDownIsAnOutageThatNamesNoPassword() throws Exception {
         URI down = URI.create("redis://vault:s3cret-pass@127.0.0.1:" + LocalRedis.deadPort() + "/2");
         try (RedisStationaryStore store = new RedisStationaryStore(down, prefix, Duration.ofSeconds(1))) {
@@ -118,6 +155,8 @@ class RedisStationaryStoreTest {
         assertEquals(4, problems.size(), problems.toString());
         assertTrue(problems.stream().noneMatch(p -> p.contains("s3cret")), problems.toString());
         assertEquals(List.of(), provider.validate(config(Map.of("REDIS_URL", "rediss://u:p@redis.example:6380/3"))));
+        assertEquals(List.of("REDIS_URL's user information must be user:password or :password (before the @)"),
+                provider.validate(config(Map.of("REDIS_URL", "redis://s3cret@redis.example"))));
         Config good = config(Map.of("REDIS_URL", "redis://u:s3cret@127.0.0.1:6379/1"));
         assertFalse(good.describe().toString().contains("s3cret"), good.describe().toString());
     }

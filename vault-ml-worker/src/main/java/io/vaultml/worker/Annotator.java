@@ -1,5 +1,6 @@
 package io.vaultml.worker;
 
+import io.vaultml.analysis.StationaryMemory;
 import io.vaultml.api.CameraZones;
 import io.vaultml.api.Detection;
 import io.vaultml.api.Frame;
@@ -53,13 +54,13 @@ final class Annotator {
     }
 
     /**
-     * Whether a detection is one of a static object (parked, or not seen to move): where a track that is not
-     * moving stood. A parked object's one-sighting track has a point in one frame only; it stands in the same
-     * place in the others, so the box is matched by overlap, not by frame.
+     * Whether a detection is one of a static object (parked, or not seen to move): of its kind and where a track
+     * that is not moving stood. A parked object's one-sighting track has a point in one frame only; it stands in
+     * the same place in the others, so the box is matched by overlap, not by frame.
      */
     static boolean standsStill(Detection d, List<Track> tracks) {
-        return tracks.stream().filter(t -> !t.moving()).flatMap(t -> t.points().stream())
-                .anyMatch(p -> p.box().iou(d.box()) >= 0.6);
+        return tracks.stream().filter(t -> !t.moving() && StationaryMemory.sameKind(t.label(), d.label()))
+                .flatMap(t -> t.points().stream()).anyMatch(p -> p.box().iou(d.box()) >= StationaryMemory.MATCH_IOU);
     }
 
     static Frame copy(Frame frame) {

@@ -21,6 +21,10 @@ class AnnotatorTest {
         Detection person = new Detection("person", 0, 0.8f, new BoundingBox(100, 200, 140, 300));
         assertTrue(Annotator.standsStill(vanLater, List.of(parked)));
         assertFalse(Annotator.standsStill(person, List.of(parked)));
+        Detection personAtTheVan = new Detection("person", 0, 0.8f, new BoundingBox(651, 44, 721, 100));
+        assertFalse(Annotator.standsStill(personAtTheVan, List.of(parked)), "another kind where the van stood");
+        Detection carAtTheVan = new Detection("car", 2, 0.6f, new BoundingBox(651, 44, 721, 100));
+        assertTrue(Annotator.standsStill(carAtTheVan, List.of(parked)), "a car for the truck: one kind of vehicle");
         Track driving = new Track(3, "truck", parked.points(), 0, 0, true);
         assertFalse(Annotator.standsStill(vanLater, List.of(driving)), "counted objects keep their colour");
     }
