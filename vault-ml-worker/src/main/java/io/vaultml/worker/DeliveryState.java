@@ -38,7 +38,10 @@ final class DeliveryState {
     enum Next { RETRY, DEAD_LETTER }
 
     final Delivery delivery;
-    final Pipeline.Progress progress;
+    /** Replaced only before the first try, by {@link #takeOver}. */
+    Pipeline.Progress progress;
+    /** The released delivery of the same message whose achievements this one takes over before it starts. */
+    private DeliveryState predecessor;
     private final long firstTryNanos;
     private Phase phase = Phase.WAITING;
     private int attempts;
@@ -53,6 +56,27 @@ final class DeliveryState {
         this.progress = new Pipeline.Progress(clock);
         this.firstTryNanos = clock.getAsLong();
         this.attempts = delivery.attempt() - 1;
+    }
+
+    /** This delivery is a redelivery of {@code released}'s message: it resumes from what that try achieved. */
+    void succeed(DeliveryState released) {
+        this.predecessor = released;
+    }
+
+    /**
+     * Takes over the progress of the released try of the same message, if there is one: true when this delivery
+     * may start, false while that try is inside an outcome (ask again on the next turn).
+     */
+    boolean takeOver(java.util.function.LongSupplier clock) {
+        if (predecessor == null) {
+            return true;
+        }
+        java.util.Optional<Pipeline.Progress> achieved = predecessor.progress.handOver(clock);
+        achieved.ifPresent(p -> {
+            progress = p;
+            predecessor = null;
+        });
+        return achieved.isPresent();
     }
 
     /**

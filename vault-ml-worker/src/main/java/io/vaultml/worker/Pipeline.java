@@ -47,12 +47,19 @@ final class Pipeline {
     /** How long writing a delivery's dead letters may take before the watchdog calls it stuck. */
     static final Duration DEAD_LETTER_BUDGET = Duration.ofMinutes(2);
 
-    /** What a delivery already achieved, kept across its tries. Used by one thread at a time. */
+    /**
+     * What a delivery already achieved, kept across its tries: written by the thread of the running try. Every
+     * outcome (a forwarder's call, a dead letter) runs through {@link #record} under the progress's lock, so that
+     * when the watchdog gives a stuck try's delivery back, {@link #fence} stops that try from adding outcomes, and a
+     * redelivery of the message to this worker takes over an exact copy ({@link #handOver}).
+     */
     static final class Progress {
         private final Set<Integer> settled = new HashSet<>();
         private final Map<Integer, ResultMessage> results = new HashMap<>();
         private final Map<Integer, Integer> forwarded = new HashMap<>();
         private final LongSupplier clock;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private volatile boolean fenced;
         /** When the step now running began (the clock's nanoseconds), and its budget: read by the {@link Watchdog}. */
         private volatile long stepStarted;
         private volatile Duration stepBudget = Duration.ofDays(1);
@@ -92,6 +99,70 @@ final class Pipeline {
         int settledCount() {
             return settled.size();
         }
+
+        /**
+         * Runs one outcome and records it, both under the lock, unless the delivery was given back.
+         *
+         * @throws Released when it was: the try must stop, its redelivery decides
+         */
+        void record(Runnable outcome, Runnable achieved) {
+            lock.lock();
+            try {
+                if (fenced) {
+                    throw new Released();
+                }
+                outcome.run();
+                achieved.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The event has its outcome (its forwarders ran, or it was dead-lettered). */
+        void settle(int event) {
+            record(() -> { }, () -> settled.add(event));
+        }
+
+        void keepResult(int event, ResultMessage message) {
+            record(() -> { }, () -> results.put(event, message));
+        }
+
+        /**
+         * The delivery was given back while its try runs: from now on that try adds no outcome. An outcome running
+         * now finishes and is recorded.
+         */
+        void fence() {
+            fenced = true;
+        }
+
+        /**
+         * What the fenced try achieved, as the progress of a redelivery of the same message; empty while that try
+         * is inside an outcome (ask again: outcomes end within their own deadlines).
+         */
+        java.util.Optional<Progress> handOver(LongSupplier clock) {
+            if (!fenced || !lock.tryLock()) {
+                return java.util.Optional.empty();
+            }
+            try {
+                Progress copy = new Progress(clock);
+                copy.settled.addAll(settled);
+                copy.results.putAll(results);
+                copy.forwarded.putAll(forwarded);
+                copy.stepBudget = stepBudget;
+                return java.util.Optional.of(copy);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A try whose delivery was given back meets its next outcome: it stops there, its redelivery decides. */
+    static final class Released extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Released() {
+            super("the delivery was given back for redelivery while this try ran", null, false, false);
+        }
     }
 
     private final RecordingAnalyzer analyzer;
@@ -127,10 +198,10 @@ final class Pipeline {
         try {
             events = KerberosEvents.parseEach(delivery.payload(), maxEvents);
         } catch (UnprocessableInputException e) {
-            deadLetter(DeadLetter.of(delivery, "", e));
+            progress.record(() -> deadLetter(DeadLetter.of(delivery, "", e)), () -> { });
             return;
         } catch (RuntimeException | StackOverflowError e) {
-            deadLetter(internal(delivery, "", "parse", e));
+            progress.record(() -> deadLetter(internal(delivery, "", "parse", e)), () -> { });
             return;
         }
         for (KerberosEvents.Parsed parsed : events) {
@@ -139,11 +210,10 @@ final class Pipeline {
                 continue;
             }
             if (!parsed.ok()) {
-                deadLetter(DeadLetter.of(delivery, "", parsed.error()));
+                deadLetter(progress, index, DeadLetter.of(delivery, "", parsed.error()));
             } else {
                 handleEvent(delivery, index, parsed.event(), progress);
             }
-            progress.settled.add(index);
         }
     }
 
@@ -153,20 +223,27 @@ final class Pipeline {
             ResultMessage message = progress.results.get(index);
             if (message == null) {
                 message = toMessage(analyzer.analyse(event));
-                progress.results.put(index, message);
+                progress.keepResult(index, message);
             }
-            publish(message, progress.forwarded, index);
+            publish(message, progress, index);
+            progress.settle(index);
         } catch (AlreadyHandledException e) {
             metrics.redelivered();
             log.info("{}: completed without a second result", e.getMessage());
+            progress.settle(index);
         } catch (UnprocessableInputException e) {
-            deadLetter(DeadLetter.of(delivery, event.key(), e));
-        } catch (RetriableException | ConfigException | InferenceStoppedException e) {
+            deadLetter(progress, index, DeadLetter.of(delivery, event.key(), e));
+        } catch (RetriableException | ConfigException | InferenceStoppedException | Released e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             log.error("Unexpected failure on recording {}; it is dead-lettered", event.key(), e);
-            deadLetter(internal(delivery, event.key(), INTERNAL, e));
+            deadLetter(progress, index, internal(delivery, event.key(), INTERNAL, e));
         }
+    }
+
+    /** The event's dead letter, recorded as its outcome. */
+    private void deadLetter(Progress progress, int index, DeadLetter entry) {
+        progress.record(() -> deadLetter(entry), () -> progress.settled.add(index));
     }
 
     private ResultMessage toMessage(AnalysisResult result) {
@@ -175,11 +252,12 @@ final class Pipeline {
     }
 
     /** Runs the forwarders in order, resuming after the last one that succeeded on an earlier try. */
-    private void publish(ResultMessage message, Map<Integer, Integer> forwarded, int index) {
+    private void publish(ResultMessage message, Progress progress, int index) {
         long start = System.nanoTime();
-        for (int i = forwarded.getOrDefault(index, 0); i < forwarders.size(); i++) {
-            forwarders.get(i).forward(message);
-            forwarded.put(index, i + 1);
+        for (int i = progress.forwarded.getOrDefault(index, 0); i < forwarders.size(); i++) {
+            Forwarder next = forwarders.get(i);
+            int done = i + 1;
+            progress.record(() -> next.forward(message), () -> progress.forwarded.put(index, done));
         }
         metrics.stage("publish", System.nanoTime() - start);
         metrics.result(message.result().detectionCount());
@@ -198,14 +276,14 @@ final class Pipeline {
             events = List.of();
         }
         if (events.isEmpty()) {
-            deadLetter(new DeadLetter(delivery, "", "retry", reason, cause.getClass().getName()));
+            progress.record(() -> deadLetter(new DeadLetter(delivery, "", "retry", reason, cause.getClass().getName())),
+                    () -> { });
             return;
         }
         for (KerberosEvents.Parsed parsed : events) {
             if (!progress.settled(parsed.index())) {
-                deadLetter(new DeadLetter(delivery, parsed.ok() ? parsed.event().key() : "", "retry", reason,
-                        cause.getClass().getName()));
-                progress.settled.add(parsed.index());
+                deadLetter(progress, parsed.index(), new DeadLetter(delivery, parsed.ok() ? parsed.event().key() : "",
+                        "retry", reason, cause.getClass().getName()));
             }
         }
     }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * time, a dead inference thread, a {@link VirtualMachineError}. Its delivery is given back first.
  *
  * <p><b>Stuck.</b> The {@link Watchdog} names a try still busy well past its step's budget (where no deadline
- * reaches: a plugin, native code); its delivery is given back for redelivery while its thread keeps the slot.
+ * reaches: a plugin, native code); its delivery is given back for redelivery while its thread keeps the slot. That
+ * try adds no outcome after the release ({@link Pipeline.Progress#fence}), and a redelivery of the message to this
+ * worker resumes from what it had achieved ({@link Handovers}).
  *
  * <p>{@link #stop()} (SIGTERM) stops polling; in-flight recordings get {@code shutdownTimeout} to finish, then
  * their threads are interrupted; everything not finished is released for redelivery.
@@ -59,6 +61,7 @@ final class Worker {
     private final LongSupplier clock;
     private final RetryScheduler later;
     private final Watchdog watchdog;
+    private final Handovers handovers;
     private final ExecutorService pool;
     private final Semaphore permits;
     /** Signalled whenever a try ends, so that the polling loop can hand its slot on at once. */
@@ -83,6 +86,7 @@ final class Worker {
         this.clock = clock;
         this.later = new RetryScheduler(clock);
         this.watchdog = new Watchdog(clock, stallTimeout);
+        this.handovers = new Handovers(clock);
         this.pausedUntil = new AtomicLong(clock.getAsLong());
         this.pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "vault-ml-recording");
@@ -141,8 +145,14 @@ final class Worker {
     }
 
     private void startWhatFits(Deque<DeliveryState> waiting) {
+        Deque<DeliveryState> notYet = new ArrayDeque<>();
         while (!waiting.isEmpty() && pausedUntil.get() - clock.getAsLong() <= 0 && permits.tryAcquire()) {
             DeliveryState next = waiting.poll();
+            if (!next.takeOver(clock)) {
+                permits.release();
+                notYet.add(next); // its released predecessor is inside an outcome: next turn
+                continue;
+            }
             if (!source.begin(next.delivery)) {
                 permits.release();
                 log.info("Delivery {} is no longer this worker's (its partition moved in a rebalance): left to its "
@@ -154,6 +164,7 @@ final class Worker {
             watchdog.started(next);
             pool.execute(() -> process(next));
         }
+        notYet.descendingIterator().forEachRemaining(waiting::addFirst);
     }
 
     /** Polls once, waiting for a freed slot first where work waits for one; false when the loop must stop. */
@@ -167,7 +178,7 @@ final class Worker {
             pollTimeout = Duration.ZERO;
         }
         try {
-            source.poll(pollTimeout).forEach(d -> waiting.add(new DeliveryState(d, clock)));
+            source.poll(pollTimeout).forEach(d -> waiting.add(handovers.polled(new DeliveryState(d, clock))));
             return true;
         } catch (RetriableException e) {
             metrics.retry("source");
@@ -187,6 +198,10 @@ final class Worker {
             if (!stuck.releaseIfRunning()) {
                 continue; // its thread returned just now: it decides
             }
+            // Before the message can come back: the old try adds no outcome from now on, and a redelivery to this
+            // worker takes over what it achieved, so an array's finished events are not published again.
+            stuck.progress.fence();
+            handovers.released(stuck);
             source.retryLater(stuck.delivery);
             metrics.retry("stuck");
             log.warn("Delivery {} has been busy for {} s, past its budget; released for redelivery (its thread is "

@@ -2,6 +2,7 @@ package io.vaultml.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaultml.api.Delivery;
@@ -9,6 +10,7 @@ import io.vaultml.api.RetriableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -121,4 +123,34 @@ class DeliveryStateTest {
         watchdog.started(s); // the retry: the pipeline has not begun its step yet
         assertEquals(List.of(), watchdog.stuck(), "the retry's time counts from its own start");
     }
+    @Test
+    void aFencedTryAddsNoOutcomeAndItsProgressIsHandedOverOnlyBetweenOutcomes() throws Exception {
+        Pipeline.Progress progress = new Pipeline.Progress(now::get);
+        progress.settle(0);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread publishing = new Thread(() -> progress.record(() -> {
+            inside.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, () -> recorded.set(true)));
+        publishing.start();
+        inside.await();
+        assertTrue(progress.handOver(now::get).isEmpty(), "not before the release");
+        progress.fence();
+        assertTrue(progress.handOver(now::get).isEmpty(), "not while an outcome is being written");
+        finish.countDown();
+        publishing.join();
+        assertTrue(recorded.get(), "the outcome that was running when the delivery was given back is recorded");
+        Pipeline.Progress copy = progress.handOver(now::get).orElseThrow();
+        assertTrue(copy.settled(0), "what the old try achieved is handed over");
+        assertThrows(Pipeline.Released.class, () -> progress.settle(2), "the old try adds nothing more");
+        copy.settle(2);
+        assertEquals(2, copy.settledCount());
+    }
+
 }

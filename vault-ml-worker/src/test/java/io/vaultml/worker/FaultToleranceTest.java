@@ -500,6 +500,41 @@ class FaultToleranceTest {
         }
     }
 
+    @Test
+    void aReleasedArrayMessageComesBackWithoutPublishingItsFinishedEventsAgain() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
+            if (key.equals("cam/stuck.mp4") && n == 1) {
+                while (unblock.getCount() > 0) { // stuck where no deadline reaches, deaf to interrupts
+                    try {
+                        unblock.await();
+                    } catch (InterruptedException e) {
+                        // as native code would
+                    }
+                }
+            }
+            return good(key);
+        });
+        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(500),
+                Duration.ofMinutes(5))) {
+            // One message, three events: the first is published, then the try sticks in the second.
+            h.source.offer("[" + event("cam/first.mp4") + "," + event("cam/stuck.mp4") + "," + event("cam/last.mp4")
+                    + "]");
+            await(() -> h.source.givenBack() == 1, Duration.ofSeconds(30), () -> "not released");
+            // The redelivery, to this worker, resumes after the first event.
+            await(() -> h.source.completed().size() == 1, Duration.ofSeconds(30), () -> reasons(h.out).toString());
+            unblock.countDown(); // the old try gets its recording at last, analyses it, and must publish nothing
+            await(h.worker::healthy, Duration.ofSeconds(30), () -> h.worker.problems().toString());
+            assertEquals(0, h.stop());
+            assertEquals(List.of("cam/first.mp4", "cam/last.mp4", "cam/stuck.mp4"),
+                    h.out.results().stream().map(ResultMessage::key).sorted().toList(), "each published once");
+            assertEquals(List.of(), h.out.deadLetters());
+            assertEquals(2, fetcher.calls("cam/stuck.mp4"));
+            assertEquals(1, fetcher.calls("cam/first.mp4"), "the first event was not analysed again");
+        }
+    }
+
     /** A fetcher whose chosen recordings take their whole time limit and then fail, as a trickling host does. */
     static final class OverrunningFetcher implements MediaFetcher {
         final ScriptedFetcher inner = new ScriptedFetcher((k, n) -> good(k));
