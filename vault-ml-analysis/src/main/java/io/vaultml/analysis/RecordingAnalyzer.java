@@ -284,7 +284,7 @@ public final class RecordingAnalyzer implements AutoCloseable {
                         + " (deadline " + timeout.toSeconds() + " s)", e);
             }
             throw new RetriableException("Recording " + event.key() + ": " + e.getMessage(), e);
-        } catch (VaultMlException | InferenceStoppedException e) {
+        } catch (VaultMlException e) { // InferenceStoppedException included
             throw e;
         } catch (RuntimeException e) {
             // A detector or decoder that throws on this recording: this recording's outcome, not the caller's.

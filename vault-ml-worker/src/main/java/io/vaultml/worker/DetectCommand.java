@@ -163,6 +163,12 @@ final class DetectCommand {
                     out.println(results == null ? DetectionsReport.json(file.toString(), result)
                             : new String(results.toJson(result), StandardCharsets.UTF_8));
                     err.println("vault-ml detect: " + file + ": " + DetectionsReport.summary(result));
+                } catch (io.vaultml.analysis.InferenceStoppedException e) {
+                    err.println("vault-ml detect: " + file + ": " + e.getMessage() + "; the files after it are not "
+                            + "analysed");
+                    return 1;
+                } catch (ConfigException e) {
+                    throw e; // a setting, not this file: exit 2
                 } catch (VaultMlException | IOException e) {
                     err.println("vault-ml detect: " + file + ": " + e.getMessage());
                     failures++;

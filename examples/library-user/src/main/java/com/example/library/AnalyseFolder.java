@@ -4,14 +4,15 @@ import io.vaultml.analysis.AnalysisSettings;
 import io.vaultml.analysis.DirectoryFetcher;
 import io.vaultml.analysis.RecordingAnalyzer;
 import io.vaultml.api.AnalysisResult;
+import io.vaultml.api.Detector;
 import io.vaultml.api.RecordingEvent;
 import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigSource;
+import io.vaultml.api.spi.DetectorProvider;
+import io.vaultml.api.spi.Providers;
 import io.vaultml.kerberos.FileEvents;
 import io.vaultml.kerberos.ResultFormat;
 import io.vaultml.kerberos.ResultWriter;
-import io.vaultml.vision.onnx.OnnxYoloDetector;
-import io.vaultml.vision.onnx.YoloOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,10 @@ public final class AnalyseFolder {
         Path folder = Path.of(args[1]);
         // The worker's settings, by the worker's names; what is not given keeps the worker's default. Without
         // configure() the builder analyses 5 frames and tracks nothing.
-        Config settings = AnalysisSettings.CONFIG.parse(ConfigSource.of(Map.of("CLASSIFICATION_FPS", "2")));
+        Map<String, String> names = Map.of("CLASSIFICATION_FPS", "2", "MODEL_PATH", model.toString());
+        Config settings = AnalysisSettings.CONFIG.parse(ConfigSource.of(names));
+        // The detector as the worker chooses it: by provider name, from the same settings, validated first.
+        Detector detector = Providers.create(DetectorProvider.class, "onnx-yolo", ConfigSource.of(names));
         ResultWriter results = ResultWriter.of(ResultFormat.HUB);
         List<Path> recordings;
         try (Stream<Path> files = Files.walk(folder)) {
@@ -48,7 +52,7 @@ public final class AnalyseFolder {
         }
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         // The analyzer owns the detector (and closes it); the detector runs on one thread of its own.
-        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(OnnxYoloDetector.open(YoloOptions.of(model)))
+        try (RecordingAnalyzer analyzer = RecordingAnalyzer.builder(detector)
                 .configure(settings).fetcher(new DirectoryFetcher(folder, 512L << 20)).concurrency(THREADS).build()) {
             List<Future<String>> outcomes = new ArrayList<>();
             for (Path file : recordings) {

@@ -58,6 +58,33 @@ public final class Providers<P extends ComponentProvider<?>> {
         return new Providers<>(kindOf(type), found, errors);
     }
 
+    /**
+     * The worker's way to a component, in one call for applications: the providers of {@code type} on the class
+     * path, {@code settings} parsed against all their keys (the names the worker reads, e.g. {@code MODEL_PATH}),
+     * the one named {@code wanted} (or, for null, the usable one of highest priority) selected, its
+     * {@link ComponentProvider#validate validation} passed, then built. For example
+     * {@code Detector d = Providers.create(DetectorProvider.class, "onnx-yolo", ConfigSource.of(Map.of("MODEL_PATH",
+     * "yolov8n.onnx")))}.
+     *
+     * @throws io.vaultml.api.ConfigException listing every problem of the settings for that provider, or naming
+     *     the providers there are when none fits
+     */
+    public static <T, P extends ComponentProvider<T>> T create(Class<P> type, String wanted,
+            io.vaultml.api.config.ConfigSource settings) {
+        return create(load(type), wanted, settings);
+    }
+
+    /** {@link #create(Class, String, io.vaultml.api.config.ConfigSource)} over a given set. */
+    static <T, P extends ComponentProvider<T>> T create(Providers<P> found, String wanted,
+            io.vaultml.api.config.ConfigSource settings) {
+        io.vaultml.api.config.ConfigDef keys = new io.vaultml.api.config.ConfigDef();
+        found.providers.forEach(p -> keys.include(p.configDef()));
+        Config config = keys.parse(settings);
+        P chosen = found.select(wanted, config);
+        io.vaultml.api.ConfigException.throwIfAny(chosen.validate(config));
+        return chosen.create(config);
+    }
+
     /** A fixed set, for tests and for code that assembles providers by hand. */
     public static <P extends ComponentProvider<?>> Providers<P> of(Class<P> type, List<P> providers) {
         return new Providers<>(kindOf(type), providers, List.of());

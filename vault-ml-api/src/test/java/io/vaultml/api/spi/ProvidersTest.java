@@ -34,6 +34,60 @@ class ProvidersTest {
         }
     }
 
+    /** Components of a kind made up for the test: greetings. */
+    interface GreetingProvider extends ComponentProvider<String> {
+    }
+
+    static final io.vaultml.api.config.ConfigKey<String> GREETING = io.vaultml.api.config.ConfigKey
+            .string("GREETING").doc("what to say").build();
+
+    record Loud(int priority) implements GreetingProvider {
+        @Override
+        public String name() {
+            return "loud";
+        }
+
+        @Override
+        public ConfigDef configDef() {
+            return new ConfigDef().define(GREETING);
+        }
+
+        @Override
+        public List<String> validate(Config config) {
+            return config.find(GREETING).isPresent() ? List.of() : List.of("GREETING is required for loud");
+        }
+
+        @Override
+        public String create(Config config) {
+            return config.get(GREETING).toUpperCase(java.util.Locale.ROOT) + "!";
+        }
+    }
+
+    record Quiet(int priority) implements GreetingProvider {
+        @Override
+        public String name() {
+            return "quiet";
+        }
+
+        @Override
+        public String create(Config config) {
+            return "...";
+        }
+    }
+
+    @Test
+    void oneCallSelectsParsesValidatesAndCreatesAsTheWorkerDoes() {
+        Providers<GreetingProvider> found = Providers.of(GreetingProvider.class, List.of(new Loud(10), new Quiet(1)));
+        assertEquals("HELLO!", Providers.create(found, "loud", ConfigSource.of(Map.of("GREETING", "hello"))));
+        assertEquals("HELLO!", Providers.create(found, null, ConfigSource.of(Map.of("GREETING", "hello"))),
+                "no name: the highest priority");
+        assertEquals("...", Providers.create(found, "quiet", ConfigSource.of(Map.of())));
+        io.vaultml.api.ConfigException e = assertThrows(io.vaultml.api.ConfigException.class,
+                () -> Providers.create(found, "loud", ConfigSource.of(Map.of())));
+        assertEquals(List.of("GREETING is required for loud"), e.problems());
+        assertThrows(ProviderNotFoundException.class, () -> Providers.create(found, "shy", ConfigSource.of(Map.of())));
+    }
+
     static Providers<DetectorProvider> of(DetectorProvider... p) {
         return Providers.of(DetectorProvider.class, List.of(p));
     }

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaultml.api.Delivery;
+import io.vaultml.api.EventSource;
 import io.vaultml.test.Await;
+import io.vaultml.test.EventSourceContract;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +22,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryEventSourceTest {
+
+    /** The at-least-once contract every transport's source keeps; here a message is a recording in the folder. */
+    @Nested
+    class Contract extends EventSourceContract {
+        @TempDir
+        Path dir;
+        private final Map<String, String> fileOf = new HashMap<>();
+
+        @Override
+        protected EventSource openSource() {
+            try {
+                return new DirectoryEventSource(Files.createDirectories(dir.resolve("in")), dir.resolve("state"),
+                        Duration.ofMillis(50), false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        protected void publish(byte[] body) {
+            String name = "rec-" + fileOf.size() + ".mp4";
+            try {
+                Path staged = Files.write(dir.resolve(name + ".part"), body);
+                Files.createDirectories(dir.resolve("in"));
+                Files.move(staged, dir.resolve("in").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            fileOf.put(new String(body, StandardCharsets.ISO_8859_1), name);
+        }
+
+        /** The delivery of a recording is the event describing that file: its key and its size. */
+        @Override
+        protected void assertDelivers(byte[] published, Delivery delivered) {
+            String name = fileOf.get(new String(published, StandardCharsets.ISO_8859_1));
+            assertEquals(name, delivered.id());
+            String event = new String(delivered.payload(), StandardCharsets.UTF_8);
+            assertTrue(event.contains("\"key\":\"" + name + "\"") && event.contains("\"fileSize\":" + published.length),
+                    event);
+        }
+    }
 
     @Test
     void aFileIsTakenOnlyAfterItsSizeHeldForAWholeInterval(@TempDir Path dir) throws Exception {
