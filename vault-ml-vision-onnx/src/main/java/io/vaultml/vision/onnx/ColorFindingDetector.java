@@ -22,7 +22,16 @@ public final class ColorFindingDetector implements Detector {
      * definition), else as it is. The built-in providers call it; a plugin's provider may too.
      */
     public static Detector asConfigured(Detector detector, io.vaultml.api.config.Config config) {
-        return config.get(VisionConfig.FIND_DOMINANT_COLORS) ? new ColorFindingDetector(detector, 3) : detector;
+        if (!config.get(VisionConfig.FIND_DOMINANT_COLORS)) {
+            return detector;
+        }
+        try {
+            OpenCv.require("FIND_DOMINANT_COLORS=true");
+        } catch (io.vaultml.api.ConfigException e) {
+            detector.close(); // it was to be owned by the wrapper
+            throw e;
+        }
+        return new ColorFindingDetector(detector, 3);
     }
 
     /** @param colors how many colours per object, at most */

@@ -20,6 +20,12 @@ public final class HogPeopleDetectorProvider implements DetectorProvider {
     }
 
     @Override
+    public io.vaultml.api.spi.Availability availability(Config config) {
+        return OpenCv.available() ? io.vaultml.api.spi.Availability.ok()
+                : io.vaultml.api.spi.Availability.unavailable("needs OpenCV (org.openpnp:opencv) on the class path");
+    }
+
+    @Override
     public ConfigDef configDef() {
         return new ConfigDef().define(VisionConfig.CLASSIFICATION_THRESHOLD, VisionConfig.FIND_DOMINANT_COLORS);
     }

@@ -14,6 +14,7 @@ public final class Images {
 
     /** Reads an image file into a BGR frame with index 0. */
     public static Frame read(Path file) {
+        OpenCv.require("Reading still images");
         OpenCv.load();
         Mat image = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_COLOR);
         try {

@@ -68,7 +68,9 @@ public final class OnnxYoloDetector implements Detector {
     }
 
     private OnnxYoloDetector(YoloOptions options) throws OrtException {
-        OpenCv.load();
+        if (OpenCv.available()) {
+            OpenCv.load(); // before the session: a native library that fails to load says so here, not mid-frame
+        }
         this.options = options;
         this.env = OrtEnvironment.getEnvironment();
         OrtSessions.Opened opened = OrtSessions.open(env, options);
@@ -106,7 +108,7 @@ public final class OnnxYoloDetector implements Detector {
             session.close();
             throw e;
         }
-        this.preprocessor = new Preprocessor(inputWidth, inputHeight, batchCapacity, layout);
+        this.preprocessor = Preprocessor.create(inputWidth, inputHeight, batchCapacity, layout);
         log.info("Loaded {} on {}: input {}x{}, batch {}, layout {}, {} classes", options.model().getFileName(),
                 device, inputWidth, inputHeight, batchCapacity, layout, names.size());
     }

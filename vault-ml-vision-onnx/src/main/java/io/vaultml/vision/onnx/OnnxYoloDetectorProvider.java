@@ -45,6 +45,10 @@ public final class OnnxYoloDetectorProvider implements DetectorProvider {
                 .ifPresent(p -> problems.add("MODEL_PATH " + p + " is not a readable file"));
         config.find(VisionConfig.LABELS_PATH).filter(p -> !Files.isReadable(Path.of(p)))
                 .ifPresent(p -> problems.add("LABELS_PATH " + p + " is not a readable file"));
+        if (config.get(VisionConfig.FIND_DOMINANT_COLORS) && !OpenCv.available()) {
+            problems.add("FIND_DOMINANT_COLORS=true needs OpenCV: add org.openpnp:opencv (the version vault-ml-bom "
+                    + "manages) to the application's dependencies");
+        }
         return problems;
     }
 
