@@ -19,14 +19,17 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 rm -rf "$out"/{lib,runtime,videos,run.sh}
 mkdir -p "$out/lib" "$out/videos"
 
-# The decoder module and what it needs at run time (the reactor builds the API module beside it). Each module
-# writes its own class path; the decoder's is the one wanted.
-"$root/mvnw" -B -q -f "$root/pom.xml" -pl vault-ml-video -am -DskipTests -Dquick package \
+# The decoder module and what it needs at run time (the reactor builds the API module beside it), and the
+# self-test's own module, vault-ml-bench, whose jar is added alone: the self-test uses the decoder only, and the
+# bench's other dependencies (ONNX Runtime, OpenCV) would not fit. Each module writes its own class path; the
+# decoder's is the one wanted.
+"$root/mvnw" -B -q -f "$root/pom.xml" -pl vault-ml-video,vault-ml-bench -am -DskipTests -Dquick package \
   dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 tr ':' '\n' < "$root/vault-ml-video/target/runtime-classpath.txt" | while read -r jar || [ -n "$jar" ]; do
   cp "$jar" "$out/lib/"
 done
-cp "$root"/vault-ml-video/target/vault-ml-video-*[0-9T].jar "$out/lib/"
+cp "$root"/vault-ml-video/target/vault-ml-video-*[0-9T].jar "$root"/vault-ml-bench/target/vault-ml-bench-*[0-9T].jar \
+  "$out/lib/"
 # Decoding needs avutil, avcodec, avformat and swscale: drop the filters, devices and command-line tools (3 MiB;
 # without zip the bundle keeps them and is still under the limit).
 if command -v zip >/dev/null; then
@@ -55,7 +58,7 @@ cat > "$out/run.sh" <<'RUN'
 # frames per second for each and whether NVDEC was used. The NVDEC half is skipped, saying why, without a GPU.
 here=$(cd "$(dirname "$0")" && pwd)
 exec "$here/runtime/bin/java" -Dorg.bytedeco.javacpp.cachedir="${TMPDIR:-/tmp}/vault-ml-nvdec-cache" \
-  -cp "$here/lib/*" io.vaultml.video.NvdecSelfTest "$@" "$here"/videos/*.mp4
+  -cp "$here/lib/*" io.vaultml.bench.NvdecSelfTest "$@" "$here"/videos/*.mp4
 RUN
 chmod +x "$out/run.sh"
 

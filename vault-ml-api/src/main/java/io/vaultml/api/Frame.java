@@ -36,6 +36,18 @@ public record Frame(long index, long timestampMicros, int width, int height, Byt
     }
 
     /** Presentation time in seconds. */
+    /**
+     * A frame with its own copy of the pixels (direct, as the decoder's): for keeping a frame after the callback
+     * that got it returned, when the decoder reuses its buffer.
+     */
+    public Frame copy() {
+        ByteBuffer source = pixels.duplicate();
+        source.limit(source.position() + width * height * 3);
+        ByteBuffer own = ByteBuffer.allocateDirect(width * height * 3);
+        own.put(source).flip();
+        return new Frame(index, timestampMicros, width, height, own);
+    }
+
     public double timestampSeconds() {
         return timestampMicros / 1_000_000.0;
     }

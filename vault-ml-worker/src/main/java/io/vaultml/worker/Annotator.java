@@ -64,9 +64,7 @@ final class Annotator {
     }
 
     static Frame copy(Frame frame) {
-        ByteBuffer pixels = ByteBuffer.allocateDirect(frame.width() * frame.height() * 3);
-        pixels.put(frame.pixels().duplicate()).flip();
-        return new Frame(frame.index(), frame.timestampMicros(), frame.width(), frame.height(), pixels);
+        return frame.copy();
     }
 
     void draw(Path source, Frame frame, List<Detection> detections, List<Track> tracks) {

@@ -34,10 +34,23 @@ public final class Main {
     static picocli.CommandLine commandLine(java.io.PrintStream out, java.io.PrintStream err) {
         picocli.CommandLine cli = new picocli.CommandLine(new Cli.Root());
         cli.addSubcommand("detect", new DetectCommand.Options(out, err));
-        cli.addSubcommand("bench", new BenchCommand.Options(out));
+        cli.addSubcommand("bench", new io.vaultml.bench.BenchCommand.Options(out, Main::runForBench));
         // Set after the subcommands were added: these settings then apply to them too.
         return cli.setCaseInsensitiveEnumValuesAllowed(true).setOut(new java.io.PrintWriter(out, true))
                 .setErr(new java.io.PrintWriter(err, true));
+    }
+
+    /** One run of the worker for {@code bench --worker}: nanoseconds to ready and of the run. */
+    static long[] runForBench(Map<String, String> settings) {
+        long start = System.nanoTime();
+        try (WorkerApp app = WorkerApp.create(ConfigSource.of(settings))) {
+            long ready = System.nanoTime();
+            int status = app.run();
+            if (status != 0) {
+                throw new IllegalStateException("the worker exited with " + status);
+            }
+            return new long[] {ready - start, System.nanoTime() - ready};
+        }
     }
 
     static int runWorker(boolean once) {

@@ -1,4 +1,4 @@
-package io.vaultml.worker;
+package io.vaultml.bench;
 
 import io.vaultml.analysis.SharedDetector;
 import picocli.CommandLine.Command;
@@ -33,24 +33,30 @@ import java.util.stream.Stream;
  * recording's frames go in one batch. Medians of {@code repeat} runs after one warm-up. A benchmark, not a test: it
  * asserts nothing.
  */
-final class BenchCommand {
+public final class BenchCommand {
     private BenchCommand() {
     }
 
-    /** Parses {@code args} as the {@code bench} command line and runs it; usage errors exit 2. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        return Main.commandLine(out, err).execute(Cli.prepend("bench", args));
+    /**
+     * Runs the worker once with {@code settings} (its environment variables) until its source is exhausted, for
+     * {@code --worker}: the worker assembles itself, this module does not know it.
+     */
+    @FunctionalInterface
+    public interface WorkerRun {
+        /** @return nanoseconds from the start to ready, and of the run */
+        long[] run(java.util.Map<String, String> settings) throws IOException;
     }
 
-    /** The options of {@code bench}. */
-    @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Cli.Versions.class,
+    /** The options of {@code bench}; the application adds them as a picocli subcommand. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Measure decoding, preprocessing, inference and end-to-end time per recording (medians), "
                     + "or the worker's arrangement (--pipeline), or memory over many recordings (--soak). Prints "
                     + "figures, asserts nothing.",
-            exitCodeListHeading = Cli.EXIT_CODES_HEADING, exitCodeList = {Cli.EXIT_OK, Cli.EXIT_FAILED,
-                Cli.EXIT_USAGE})
-    static final class Options implements java.util.concurrent.Callable<Integer> {
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:failed at run time",
+                "2:configuration or usage error (one line per problem)"})
+    public static final class Options implements java.util.concurrent.Callable<Integer> {
         private final PrintStream out;
+        private final WorkerRun workerRun;
 
         @Option(names = "--model", paramLabel = "M.onnx", required = true, description = "model to measure; "
                 + "repeat for several")
@@ -93,8 +99,10 @@ final class BenchCommand {
                 + "folders of .mp4 recordings")
         List<Path> inputs;
 
-        Options(PrintStream out) {
+        /** @param workerRun how {@code --worker} runs the worker */
+        public Options(PrintStream out, WorkerRun workerRun) {
             this.out = out;
+            this.workerRun = workerRun;
         }
 
         @Override
@@ -129,7 +137,7 @@ final class BenchCommand {
             return 2;
         }
         if (o.worker > 0) {
-            return mainJob(models.get(0), files, o.worker, frames, o.repeat, out);
+            return mainJob(o.workerRun, models.get(0), files, o.worker, frames, o.repeat, out);
         }
         if (soak > 0) {
             return soak(models.get(0), files, soak, fps, seek, out);
@@ -163,7 +171,7 @@ final class BenchCommand {
                     double decRate = median(repeat, () -> exact.decode(media, rate, f -> { }));
                     // Inference alone, on frames decoded beforehand.
                     List<Frame> decoded = new ArrayList<>();
-                    exact.decode(media, count, f -> decoded.add(Annotator.copy(f)));
+                    exact.decode(media, count, f -> decoded.add(f.copy()));
                     detector.detectAll(decoded); // warm-up
                     Timings start = detector.timings();
                     double[] inferOnly = new double[repeat];
@@ -244,18 +252,19 @@ final class BenchCommand {
      * the extra recordings, is the cost of one recording without start-up. The floor is inference alone on the same
      * frames (decoded beforehand), one at a time, as the worker's CPU default runs them.
      */
-    private static int mainJob(Path model, List<Path> files, int copies, int frames, int rounds, PrintStream out)
+    private static int mainJob(WorkerRun worker, Path model, List<Path> files, int copies, int frames, int rounds,
+            PrintStream out)
             throws IOException {
         Path work = Files.createTempDirectory("vault-ml-bench-worker");
         try {
             // The first run warms the JVM and the runtimes up (and gives the time to ready). Then rounds of two
             // runs that differ only in the number of recordings; the median difference is robust to a round that
             // another process on the machine slowed down.
-            long[] first = runWorker(work.resolve("warm-up"), model, files, 1, frames);
+            long[] first = runWorker(worker, work.resolve("warm-up"), model, files, 1, frames);
             double[] perRecordingRuns = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                long[] once = runWorker(work.resolve("once" + r), model, files, 1, frames);
-                long[] many = runWorker(work.resolve("many" + r), model, files, copies, frames);
+                long[] once = runWorker(worker, work.resolve("once" + r), model, files, 1, frames);
+                long[] many = runWorker(worker, work.resolve("many" + r), model, files, copies, frames);
                 perRecordingRuns[r] = (many[1] - once[1]) / 1e6 / ((copies - 1.0) * files.size());
             }
             double perRecording = medianOf(perRecordingRuns);
@@ -265,7 +274,7 @@ final class BenchCommand {
                 List<Frame> decoded = new ArrayList<>();
                 for (Path f : files) {
                     decoder.decode(Media.of(f.getFileName().toString(), Files.readAllBytes(f)), Sampling.count(frames),
-                            frame -> decoded.add(Annotator.copy(frame)));
+                            frame -> decoded.add(frame.copy()));
                 }
                 decoded.forEach(detector::detect); // warm-up
                 floor = median(5, () -> decoded.forEach(detector::detect)) / files.size();
@@ -286,8 +295,8 @@ final class BenchCommand {
     }
 
     /** Runs the worker once over {@code copies} copies of the recordings: nanoseconds to ready and of the run. */
-    private static long[] runWorker(Path dir, Path model, List<Path> files, int copies, int frames)
-            throws IOException {
+    private static long[] runWorker(WorkerRun worker, Path dir, Path model, List<Path> files, int copies,
+            int frames) throws IOException {
         for (int c = 0; c < copies; c++) {
             Path in = Files.createDirectories(dir.resolve("in").resolve("copy" + c));
             for (Path f : files) {
@@ -299,15 +308,7 @@ final class BenchCommand {
                 dir.resolve("state").toString(), "RESULTS_FILE", dir.resolve("results.jsonl").toString(),
                 "RUN_ONCE", "true", "METRICS_PORT", "0", "MODEL_PATH", model.toString(),
                 "NUMBER_OF_PREDICTIONS", String.valueOf(frames)));
-        long start = System.nanoTime();
-        try (WorkerApp app = WorkerApp.create(io.vaultml.api.config.ConfigSource.of(env))) {
-            long ready = System.nanoTime();
-            int status = app.run();
-            if (status != 0) {
-                throw new IllegalStateException("the worker exited with " + status);
-            }
-            return new long[] {ready - start, System.nanoTime() - ready};
-        }
+        return worker.run(env);
     }
 
     /** What FIND_DOMINANT_COLORS costs: the colours of every object detected in the frames, per object. */

@@ -1,7 +1,13 @@
-package io.vaultml.video;
+package io.vaultml.bench;
 
 import io.vaultml.api.Media;
 import io.vaultml.api.UnprocessableInputException;
+import io.vaultml.video.DecodeReport;
+import io.vaultml.video.DecoderOptions;
+import io.vaultml.video.FfmpegDecoder;
+import io.vaultml.video.HardwareDecoding;
+import io.vaultml.video.Sampling;
+import io.vaultml.video.SeekMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.vaultml.worker;
+package io.vaultml.bench;
 
 import io.vaultml.analysis.SharedDetector;
 import io.vaultml.api.Detection;

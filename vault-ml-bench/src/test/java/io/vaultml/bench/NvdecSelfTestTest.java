@@ -1,4 +1,4 @@
-package io.vaultml.video;
+package io.vaultml.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
