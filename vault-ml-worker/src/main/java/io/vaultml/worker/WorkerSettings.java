@@ -14,7 +14,6 @@ public final class WorkerSettings {
     }
 
     static final String QUEUE = "Queue";
-    public static final String LOCAL = "Local mode (QUEUE_SYSTEM=LOCAL)";
     static final String RESULTS = "Results";
     static final String OPERATIONS = "Operations";
 
@@ -24,24 +23,6 @@ public final class WorkerSettings {
                     + "a plugin's name (a TransportProvider on the class path), or KAFKA, SQS or RABBITMQ "
                     + "(events from QUEUE_NAME, recordings from Vault, results to QUEUE_TARGET).")
             .build();
-    public static final ConfigKey<String> WATCH_DIR = ConfigKey.string("WATCH_DIR").defaultValue("recordings")
-            .group(LOCAL).doc("Directory watched for recordings (.mp4), as a Kerberos Agent writes them at the edge; "
-                    + "sub-directories included. Each file is processed once.").build();
-    public static final ConfigKey<String> STATE_DIR = ConfigKey.string("STATE_DIR").defaultValue("vault-ml-state")
-            .group(LOCAL).doc("Where the worker remembers processed recordings across restarts (processed.txt: "
-                    + "delete it to process them again) and writes dead letters; relative to the working directory "
-                    + "(a checkout's .gitignore lists vault-ml-state/).").build();
-    public static final ConfigKey<String> RESULTS_FILE = ConfigKey.string("RESULTS_FILE").defaultValue("-")
-            .group(LOCAL).doc("JSON-lines file results are appended to; - for standard output (logs go to "
-                    + "standard error).").build();
-    public static final ConfigKey<Duration> WATCH_INTERVAL = ConfigKey.duration("WATCH_INTERVAL")
-            .defaultValue(Duration.ofSeconds(2)).group(LOCAL)
-            .doc("How often the directory is scanned. A file is taken once its size stayed the same for one "
-                    + "interval (the agent finished writing it).").build();
-    public static final ConfigKey<Boolean> RUN_ONCE = ConfigKey.bool("RUN_ONCE").defaultValue(false).group(LOCAL)
-            .doc("Process the recordings present at startup, then exit (0 when every one has a result or a "
-                    + "dead letter).").build();
-
     public static final ConfigKey<String> ZONES_FILE = ConfigKey.string("ZONES_FILE").group(RESULTS)
             .doc("Zones and masks per camera, YAML or JSON, coordinates normalised to the frame (docs/zones.md). A "
                     + "detection whose bottom centre is in a mask is dropped; results name the zones each object "

@@ -1,4 +1,4 @@
-package io.vaultml.worker.local;
+package io.vaultml.local;
 
 import io.vaultml.analysis.DirectoryFetcher;
 import io.vaultml.api.MediaFetcher;
@@ -7,7 +7,6 @@ import io.vaultml.api.config.Config;
 import io.vaultml.api.config.ConfigDef;
 import io.vaultml.api.spi.TransportProvider;
 import io.vaultml.kerberos.http.KerberosHttpConfig;
-import io.vaultml.worker.WorkerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ public final class LocalTransportProvider implements TransportProvider {
 
     @Override
     public ConfigDef configDef() {
-        return new ConfigDef().define(WorkerSettings.WATCH_DIR, WorkerSettings.STATE_DIR, WorkerSettings.RESULTS_FILE,
-                WorkerSettings.WATCH_INTERVAL, WorkerSettings.RUN_ONCE);
+        return LocalSettings.CONFIG;
     }
 
     @Override
@@ -40,12 +38,12 @@ public final class LocalTransportProvider implements TransportProvider {
     @Override
     public Transport open(Config config, int maxInFlight) {
         try {
-            Path watch = Path.of(config.get(WorkerSettings.WATCH_DIR));
-            if (!config.isSet(WorkerSettings.WATCH_DIR)) {
+            Path watch = Path.of(config.get(LocalSettings.WATCH_DIR));
+            if (!config.isSet(LocalSettings.WATCH_DIR)) {
                 Files.createDirectories(watch); // the default folder may not exist yet
             }
-            Path state = Path.of(config.get(WorkerSettings.STATE_DIR));
-            JsonLinesSink results = JsonLinesSink.open(config.get(WorkerSettings.RESULTS_FILE));
+            Path state = Path.of(config.get(LocalSettings.STATE_DIR));
+            JsonLinesSink results = JsonLinesSink.open(config.get(LocalSettings.RESULTS_FILE));
             JsonLinesSink deadLetters;
             try {
                 deadLetters = JsonLinesSink.toFile(state.resolve("dead-letters.jsonl"));
@@ -53,8 +51,8 @@ public final class LocalTransportProvider implements TransportProvider {
                 results.close();
                 throw e;
             }
-            DirectoryEventSource events = new DirectoryEventSource(watch, state, config.get(WorkerSettings.WATCH_INTERVAL),
-                    config.get(WorkerSettings.RUN_ONCE));
+            DirectoryEventSource events = new DirectoryEventSource(watch, state, config.get(LocalSettings.WATCH_INTERVAL),
+                    config.get(LocalSettings.RUN_ONCE));
             return new Opened(events, results, deadLetters,
                     new DirectoryFetcher(watch, KerberosHttpConfig.maxRecordingBytes(config)));
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.vaultml.worker.local;
+package io.vaultml.local;
 
 import io.vaultml.api.ConfigException;
 import io.vaultml.api.Delivery;

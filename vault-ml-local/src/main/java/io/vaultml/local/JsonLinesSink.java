@@ -1,4 +1,4 @@
-package io.vaultml.worker.local;
+package io.vaultml.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.vaultml.worker.local;
+package io.vaultml.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
