@@ -470,14 +470,7 @@ class FaultToleranceTest {
         CountDownLatch unblock = new CountDownLatch(1);
         ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
             if (key.equals("cam/stuck.mp4") && n == 1) {
-                // A fetcher plugin stuck in a call that no timeout covers.
-                while (unblock.getCount() > 0) {
-                    try {
-                        unblock.await();
-                    } catch (InterruptedException e) {
-                        // ignores interrupts, as native code would
-                    }
-                }
+                stuckUntil(unblock); // a fetcher plugin stuck in a call that no timeout covers
             }
             return good(key);
         });
@@ -505,13 +498,7 @@ class FaultToleranceTest {
         CountDownLatch unblock = new CountDownLatch(1);
         ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
             if (key.equals("cam/stuck.mp4") && n == 1) {
-                while (unblock.getCount() > 0) { // stuck where no deadline reaches, deaf to interrupts
-                    try {
-                        unblock.await();
-                    } catch (InterruptedException e) {
-                        // as native code would
-                    }
-                }
+                stuckUntil(unblock); // a fetcher plugin stuck in a call that no timeout covers
             }
             return good(key);
         });
@@ -532,6 +519,17 @@ class FaultToleranceTest {
             assertEquals(List.of(), h.out.deadLetters());
             assertEquals(2, fetcher.calls("cam/stuck.mp4"));
             assertEquals(1, fetcher.calls("cam/first.mp4"), "the first event was not analysed again");
+        }
+    }
+
+    /** Blocks until {@code unblock}, deaf to interrupts as native code is. */
+    static void stuckUntil(CountDownLatch unblock) {
+        while (unblock.getCount() > 0) {
+            try {
+                unblock.await();
+            } catch (InterruptedException e) {
+                // ignored, as native code would
+            }
         }
     }
 
