@@ -42,12 +42,22 @@ final class DeliveryState {
     Pipeline.Progress progress;
     /** The released delivery of the same message whose achievements this one takes over before it starts. */
     private DeliveryState predecessor;
+    /** When this delivery first found its predecessor inside an outcome (the clock's nanoseconds), or -1. */
+    private long deferredSince = -1;
+
+    /** How long a redelivery waits for its predecessor's outcome to end before it takes what was known before. */
+    static final Duration HANDOVER_WAIT = Duration.ofMinutes(2);
+
+    /** What {@link #takeOver} did. */
+    enum TakeOver { NOTHING_TO_TAKE, TAKEN, WAITING, TAKEN_WITHOUT_WAITING }
     private final long firstTryNanos;
     private Phase phase = Phase.WAITING;
     private int attempts;
     private Throwable lastFailure;
     private long dueAt;
     private volatile boolean released;
+    /** Out of attempts: kept when the phase moves on (a release), for a redelivery that takes over. */
+    private boolean exhausted;
     /** A try is running and neither its thread nor the watchdog has claimed its end yet. */
     private final java.util.concurrent.atomic.AtomicBoolean tryOpen = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -64,19 +74,37 @@ final class DeliveryState {
     }
 
     /**
-     * Takes over the progress of the released try of the same message, if there is one: true when this delivery
-     * may start, false while that try is inside an outcome (ask again on the next turn).
+     * Takes over the progress, attempts and phase of the released try of the same message, if there is one. While
+     * that try is inside an outcome this delivery waits (ask again on the next turn), at most
+     * {@link #HANDOVER_WAIT}: then it takes what was known before that outcome, which may be written twice.
      */
-    boolean takeOver(java.util.function.LongSupplier clock) {
+    TakeOver takeOver(java.util.function.LongSupplier clock) {
         if (predecessor == null) {
-            return true;
+            return TakeOver.NOTHING_TO_TAKE;
         }
+        long now = clock.getAsLong();
         java.util.Optional<Pipeline.Progress> achieved = predecessor.progress.handOver(clock);
-        achieved.ifPresent(p -> {
-            progress = p;
-            predecessor = null;
-        });
-        return achieved.isPresent();
+        TakeOver how = TakeOver.TAKEN;
+        if (achieved.isEmpty()) {
+            if (deferredSince < 0) {
+                deferredSince = now;
+            }
+            if (now - deferredSince < HANDOVER_WAIT.toNanos()) {
+                return TakeOver.WAITING;
+            }
+            achieved = java.util.Optional.of(predecessor.progress.handOverWithoutWaiting(clock));
+            how = TakeOver.TAKEN_WITHOUT_WAITING;
+        }
+        progress = achieved.get();
+        // The count goes on from the old try's, and writing the dead letters of an exhausted one is resumed.
+        attempts = Math.max(attempts, predecessor.attempts);
+        lastFailure = predecessor.lastFailure;
+        if (predecessor.exhausted) {
+            phase = Phase.EXHAUSTED;
+            exhausted = true;
+        }
+        predecessor = null;
+        return how;
     }
 
     /**
@@ -91,6 +119,7 @@ final class DeliveryState {
             lastFailure = new IllegalStateException("delivered " + delivery.attempt() + " times without an outcome "
                     + "(a worker processing it may have died each time)");
             phase = Phase.EXHAUSTED;
+            exhausted = true;
         }
         if (phase != Phase.EXHAUSTED) {
             attempts++;
@@ -138,6 +167,7 @@ final class DeliveryState {
             return Next.RETRY;
         }
         phase = Phase.EXHAUSTED;
+        exhausted = true;
         dueAt = nowNanos;
         return Next.DEAD_LETTER;
     }

@@ -10,8 +10,10 @@ import java.util.function.LongSupplier;
 /**
  * Deliveries the watchdog gave back while their try still ran, kept so that a redelivery of the same message to
  * this worker resumes from what that try achieved instead of publishing an array's finished events again. A
- * message is known by its body (transports differ in what identity a redelivery keeps: RabbitMQ gives it a new
- * delivery tag). Bounded: {@value #MOST} releases, each kept {@link #KEEP_NANOS} at most; a redelivery that goes
+ * message is known by its identity and its body together: the identity a redelivery keeps (Kafka's
+ * topic-partition@offset, SQS's message id, the local file; a RabbitMQ message's {@code messageId} property where
+ * the publisher sets one: its delivery tag changes) so that a different message with the same body (a producer's
+ * retry, a resent event) is not taken for it, and the body so that a reused identity is not either. Bounded: {@value #MOST} releases, each kept {@link #KEEP_NANOS} at most; a redelivery that goes
  * to another worker, or comes later, starts afresh (at least once). Used by the worker's polling thread only.
  */
 final class Handovers {
@@ -30,7 +32,7 @@ final class Handovers {
 
     /** {@code state}'s delivery was given back while its try runs (its progress already fenced). */
     void released(DeliveryState state) {
-        byBody.put(digest(state.delivery.payload()), new Released(state, clock.getAsLong()));
+        byBody.put(key(state.delivery), new Released(state, clock.getAsLong()));
         if (byBody.size() > MOST) {
             byBody.remove(byBody.keySet().iterator().next());
         }
@@ -43,11 +45,16 @@ final class Handovers {
         }
         long now = clock.getAsLong();
         byBody.values().removeIf(r -> now - r.at() > KEEP_NANOS);
-        Released released = byBody.remove(digest(fresh.delivery.payload()));
+        Released released = byBody.remove(key(fresh.delivery));
         if (released != null) {
             fresh.succeed(released.state());
         }
         return fresh;
+    }
+
+    private static String key(io.vaultml.api.Delivery delivery) {
+        String id = delivery.attributes().getOrDefault("messageId", delivery.id());
+        return id + "\n" + digest(delivery.payload());
     }
 
     private static String digest(byte[] body) {

@@ -57,9 +57,13 @@ final class Pipeline {
         private final Set<Integer> settled = new HashSet<>();
         private final Map<Integer, ResultMessage> results = new HashMap<>();
         private final Map<Integer, Integer> forwarded = new HashMap<>();
+        /** The message itself got its outcome (a dead letter for all of it: unparseable, or no events). */
+        private boolean deliverySettled;
         private final LongSupplier clock;
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private volatile boolean fenced;
+        /** A copy as of the last recorded outcome, for a redelivery that cannot wait for the lock any longer. */
+        private volatile Progress lastRecorded;
         /** When the step now running began (the clock's nanoseconds), and its budget: read by the {@link Watchdog}. */
         private volatile long stepStarted;
         private volatile Duration stepBudget = Duration.ofDays(1);
@@ -113,9 +117,29 @@ final class Pipeline {
                 }
                 outcome.run();
                 achieved.run();
+                lastRecorded = copy(clock);
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** The message as a whole has its outcome: a dead letter that stands for all of it. */
+        void settleDelivery(Runnable outcome) {
+            record(outcome, () -> deliverySettled = true);
+        }
+
+        boolean deliverySettled() {
+            return deliverySettled;
+        }
+
+        private Progress copy(LongSupplier clock) {
+            Progress copy = new Progress(clock);
+            copy.settled.addAll(settled);
+            copy.results.putAll(results);
+            copy.forwarded.putAll(forwarded);
+            copy.deliverySettled = deliverySettled;
+            copy.stepBudget = stepBudget;
+            return copy;
         }
 
         /** The event has its outcome (its forwarders ran, or it was dead-lettered). */
@@ -144,15 +168,20 @@ final class Pipeline {
                 return java.util.Optional.empty();
             }
             try {
-                Progress copy = new Progress(clock);
-                copy.settled.addAll(settled);
-                copy.results.putAll(results);
-                copy.forwarded.putAll(forwarded);
-                copy.stepBudget = stepBudget;
-                return java.util.Optional.of(copy);
+                return java.util.Optional.of(copy(clock));
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * What the fenced try had achieved before the outcome it is stuck in, for a redelivery that waited long
+         * enough: that one outcome may then be written twice (at least once), the rest is not.
+         */
+        Progress handOverWithoutWaiting(LongSupplier clock) {
+            Progress known = lastRecorded;
+            Progress copy = known == null ? new Progress(clock) : known.copy(clock);
+            return copy;
         }
     }
 
@@ -194,14 +223,17 @@ final class Pipeline {
      * @throws RetriableException when an event must be tried again later; {@code progress} says what is done
      */
     void handle(Delivery delivery, Progress progress) {
+        if (progress.deliverySettled()) {
+            return;
+        }
         List<KerberosEvents.Parsed> events;
         try {
             events = KerberosEvents.parseEach(delivery.payload(), maxEvents);
         } catch (UnprocessableInputException e) {
-            progress.record(() -> deadLetter(DeadLetter.of(delivery, "", e)), () -> { });
+            progress.settleDelivery(() -> deadLetter(DeadLetter.of(delivery, "", e)));
             return;
         } catch (RuntimeException | StackOverflowError e) {
-            progress.record(() -> deadLetter(internal(delivery, "", "parse", e)), () -> { });
+            progress.settleDelivery(() -> deadLetter(internal(delivery, "", "parse", e)));
             return;
         }
         for (KerberosEvents.Parsed parsed : events) {
@@ -275,9 +307,12 @@ final class Pipeline {
         } catch (RuntimeException | StackOverflowError e) {
             events = List.of();
         }
+        if (progress.deliverySettled()) {
+            return;
+        }
         if (events.isEmpty()) {
-            progress.record(() -> deadLetter(new DeadLetter(delivery, "", "retry", reason, cause.getClass().getName())),
-                    () -> { });
+            progress.settleDelivery(() -> deadLetter(new DeadLetter(delivery, "", "retry", reason,
+                    cause.getClass().getName())));
             return;
         }
         for (KerberosEvents.Parsed parsed : events) {

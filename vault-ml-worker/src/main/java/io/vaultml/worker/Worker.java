@@ -148,10 +148,18 @@ final class Worker {
         Deque<DeliveryState> notYet = new ArrayDeque<>();
         while (!waiting.isEmpty() && pausedUntil.get() - clock.getAsLong() <= 0 && permits.tryAcquire()) {
             DeliveryState next = waiting.poll();
-            if (!next.takeOver(clock)) {
+            DeliveryState.TakeOver took = next.takeOver(clock);
+            if (took == DeliveryState.TakeOver.WAITING) {
                 permits.release();
                 notYet.add(next); // its released predecessor is inside an outcome: next turn
                 continue;
+            }
+            if (took == DeliveryState.TakeOver.TAKEN_WITHOUT_WAITING) {
+                log.warn("Delivery {}: its released try has been writing one outcome for {} s; resuming without it "
+                        + "(that outcome may be written twice)", next.delivery.id(),
+                        DeliveryState.HANDOVER_WAIT.toSeconds());
+            } else if (took == DeliveryState.TakeOver.TAKEN) {
+                log.info("Delivery {} resumes from what its released try achieved", next.delivery.id());
             }
             if (!source.begin(next.delivery)) {
                 permits.release();

@@ -153,4 +153,64 @@ class DeliveryStateTest {
         assertEquals(2, copy.settledCount());
     }
 
+    @Test
+    void aRedeliveryTakesOverOnlyItsOwnMessageAndWaitsForAnOutcomeAtMostHandoverWait() throws Exception {
+        RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 1);
+        Delivery message = new Delivery("topic-0@7", "[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(), 1);
+        DeliveryState old = new DeliveryState(message, now::get);
+        old.start(policy);
+        old.failed(new RetriableException("Vault answered 503"), policy, now.get()); // out of attempts
+        old.start(policy); // writing the dead letters
+        old.progress.settle(0);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Thread writing = new Thread(() -> {
+            try {
+                old.progress.record(() -> {
+                    inside.countDown();
+                    try {
+                        finish.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, () -> { });
+            } catch (Pipeline.Released expected) {
+                // not reached: the outcome began before the release
+            }
+        });
+        writing.start();
+        inside.await();
+        assertTrue(old.releaseIfRunning());
+        old.progress.fence();
+        Handovers handovers = new Handovers(now::get);
+        handovers.released(old);
+
+        DeliveryState sameBodyOtherMessage = handovers.polled(new DeliveryState(new Delivery("topic-0@8",
+                message.payload(), Map.of(), 1), now::get));
+        assertEquals(DeliveryState.TakeOver.NOTHING_TO_TAKE, sameBodyOtherMessage.takeOver(now::get),
+                "a producer's retry at another offset is another message");
+        DeliveryState redelivery = handovers.polled(new DeliveryState(new Delivery("topic-0@7", message.payload(),
+                Map.of(), 2), now::get));
+        assertEquals(DeliveryState.TakeOver.WAITING, redelivery.takeOver(now::get), "its old try is mid-outcome");
+        now.addAndGet(DeliveryState.HANDOVER_WAIT.toNanos() - 1);
+        assertEquals(DeliveryState.TakeOver.WAITING, redelivery.takeOver(now::get));
+        now.addAndGet(1);
+        assertEquals(DeliveryState.TakeOver.TAKEN_WITHOUT_WAITING, redelivery.takeOver(now::get),
+                "a hung outcome does not hold the redelivery forever");
+        assertTrue(redelivery.progress.settled(0), "what was recorded before the hung outcome is kept");
+        assertTrue(redelivery.deadLettering(), "an exhausted delivery resumes writing its dead letters");
+        finish.countDown();
+        writing.join();
+    }
+
+    @Test
+    void aWholeMessageDeadLetterIsHandedOverAsDone() {
+        Pipeline.Progress progress = new Pipeline.Progress(now::get);
+        progress.settleDelivery(() -> { });
+        progress.fence();
+        assertTrue(progress.handOver(now::get).orElseThrow().deliverySettled(),
+                "the redelivery of an unparseable message does not dead-letter it again");
+    }
+
 }

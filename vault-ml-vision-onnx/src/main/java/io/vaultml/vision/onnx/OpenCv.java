@@ -64,7 +64,7 @@ public final class OpenCv {
      */
     public static Mat wrap(Frame frame) {
         load();
-        ByteBuffer pixels = frame.pixels();
+        ByteBuffer pixels = frame.pixels().slice(); // from the frame's position, as the Java letterbox reads it
         if (!pixels.isDirect() || pixels.isReadOnly()) {
             ByteBuffer copy = ByteBuffer.allocateDirect(pixels.remaining());
             copy.put(pixels.duplicate()).flip();
