@@ -102,11 +102,11 @@ class FaultToleranceTest {
                 RetryPolicy retries, Duration recordingTimeout, Duration stall, java.util.function.LongSupplier clock) {
             Metrics metrics = new Metrics();
             inference = SharedDetector.forConcurrency(detector, 2, metrics::inferenceBatch);
-            RecordingAnalyzer processor = RecordingAnalyzer.builder(inference).fetcher(fetcher)
+            RecordingAnalyzer analyzer = RecordingAnalyzer.builder(inference).fetcher(fetcher)
                     .sampling(Sampling.count(2)).listener(metrics).timeout(recordingTimeout).build();
             List<Forwarder> forwarders = new java.util.ArrayList<>(List.of(out));
             forwarders.addAll(after);
-            Pipeline pipeline = new Pipeline(processor, forwarders, deadLetters == null ? out : deadLetters,
+            Pipeline pipeline = new Pipeline(analyzer, forwarders, deadLetters == null ? out : deadLetters,
                     io.vaultml.kerberos.ResultWriter.of(ResultFormat.LEGACY), 10, metrics);
             worker = new Worker(source, pipeline, metrics, 2, Duration.ofSeconds(5), retries, stall, inference::alive,
                     clock);
