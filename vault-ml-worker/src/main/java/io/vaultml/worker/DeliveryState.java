@@ -50,7 +50,7 @@ final class DeliveryState {
 
     /** What {@link #takeOver} did. */
     enum TakeOver { NOTHING_TO_TAKE, TAKEN, WAITING, TAKEN_WITHOUT_WAITING }
-    private final long firstTryNanos;
+    private long firstTryNanos;
     private Phase phase = Phase.WAITING;
     private int attempts;
     private Throwable lastFailure;
@@ -99,6 +99,7 @@ final class DeliveryState {
         // The count goes on from the old try's, and writing the dead letters of an exhausted one is resumed.
         attempts = Math.max(attempts, predecessor.attempts);
         lastFailure = predecessor.lastFailure;
+        firstTryNanos = Math.min(firstTryNanos, predecessor.firstTryNanos);
         if (predecessor.exhausted) {
             phase = Phase.EXHAUSTED;
             exhausted = true;

@@ -16,8 +16,6 @@ import io.vaultml.api.UnprocessableInputException;
 import io.vaultml.kerberos.KerberosEvents;
 import io.vaultml.kerberos.ResultWriter;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,16 +52,16 @@ final class Pipeline {
      * redelivery of the message to this worker takes over an exact copy ({@link #handOver}).
      */
     static final class Progress {
-        private final Set<Integer> settled = new HashSet<>();
-        private final Map<Integer, ResultMessage> results = new HashMap<>();
-        private final Map<Integer, Integer> forwarded = new HashMap<>();
+        // Written under the lock by the running try; concurrent so that a redelivery that stops waiting for a hung
+        // outcome can read them without it. A settled event keeps only its index.
+        private final Set<Integer> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Map<Integer, ResultMessage> results = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Integer, Integer> forwarded = new java.util.concurrent.ConcurrentHashMap<>();
         /** The message itself got its outcome (a dead letter for all of it: unparseable, or no events). */
-        private boolean deliverySettled;
+        private volatile boolean deliverySettled;
         private final LongSupplier clock;
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private volatile boolean fenced;
-        /** A copy as of the last recorded outcome, for a redelivery that cannot wait for the lock any longer. */
-        private volatile Progress lastRecorded;
         /** When the step now running began (the clock's nanoseconds), and its budget: read by the {@link Watchdog}. */
         private volatile long stepStarted;
         private volatile Duration stepBudget = Duration.ofDays(1);
@@ -117,7 +115,6 @@ final class Pipeline {
                 }
                 outcome.run();
                 achieved.run();
-                lastRecorded = copy(clock);
             } finally {
                 lock.unlock();
             }
@@ -142,9 +139,13 @@ final class Pipeline {
             return copy;
         }
 
-        /** The event has its outcome (its forwarders ran, or it was dead-lettered). */
+        /** The event has its outcome (its forwarders ran, or it was dead-lettered); its result is let go. */
         void settle(int event) {
-            record(() -> { }, () -> settled.add(event));
+            record(() -> { }, () -> {
+                settled.add(event);
+                results.remove(event);
+                forwarded.remove(event);
+            });
         }
 
         void keepResult(int event, ResultMessage message) {
@@ -179,9 +180,7 @@ final class Pipeline {
          * enough: that one outcome may then be written twice (at least once), the rest is not.
          */
         Progress handOverWithoutWaiting(LongSupplier clock) {
-            Progress known = lastRecorded;
-            Progress copy = known == null ? new Progress(clock) : known.copy(clock);
-            return copy;
+            return copy(clock); // without the lock: the collections are concurrent, and the hung try adds nothing
         }
     }
 
@@ -275,7 +274,11 @@ final class Pipeline {
 
     /** The event's dead letter, recorded as its outcome. */
     private void deadLetter(Progress progress, int index, DeadLetter entry) {
-        progress.record(() -> deadLetter(entry), () -> progress.settled.add(index));
+        progress.record(() -> deadLetter(entry), () -> {
+            progress.settled.add(index);
+            progress.results.remove(index);
+            progress.forwarded.remove(index);
+        });
     }
 
     private ResultMessage toMessage(AnalysisResult result) {

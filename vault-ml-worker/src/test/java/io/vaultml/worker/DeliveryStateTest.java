@@ -200,6 +200,9 @@ class DeliveryStateTest {
                 "a hung outcome does not hold the redelivery forever");
         assertTrue(redelivery.progress.settled(0), "what was recorded before the hung outcome is kept");
         assertTrue(redelivery.deadLettering(), "an exhausted delivery resumes writing its dead letters");
+        redelivery.progress.fence(); // the redelivery sticks too, before recording anything of its own
+        assertTrue(redelivery.progress.handOverWithoutWaiting(now::get).settled(0),
+                "a third delivery still knows what the first achieved");
         finish.countDown();
         writing.join();
     }
