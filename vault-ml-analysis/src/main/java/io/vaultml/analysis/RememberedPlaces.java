@@ -27,6 +27,7 @@ final class RememberedPlaces {
     static final int COUNTED = 8;
     /** Text longer than this was not written by this code (256 places of about 200 characters): ignored. */
     static final int MOST_CHARACTERS = 128 * 1024;
+    private static final java.util.regex.Pattern COUNTED_ENTRY = java.util.regex.Pattern.compile("[0-9a-f]{1,16}:\\d{1,9}");
 
     static final class Place {
         final String kind;
@@ -86,7 +87,7 @@ final class RememberedPlaces {
                 p.recordings = Integer.parseInt(f[5]);
                 p.lastSeen = Long.parseLong(f[6]);
                 for (String c : f[7].split(",")) {
-                    if (c.matches("[0-9a-f]{1,16}:\\d{1,9}") && p.counted.size() < COUNTED) {
+                    if (COUNTED_ENTRY.matcher(c).matches() && p.counted.size() < COUNTED) {
                         p.counted.add(c);
                     }
                 }

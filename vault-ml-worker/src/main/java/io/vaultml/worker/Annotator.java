@@ -10,7 +10,6 @@ import io.vaultml.api.TrackPoint;
 import io.vaultml.vision.onnx.OpenCv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,9 +62,6 @@ final class Annotator {
                 .flatMap(t -> t.points().stream()).anyMatch(p -> p.box().iou(d.box()) >= StationaryMemory.MATCH_IOU);
     }
 
-    static Frame copy(Frame frame) {
-        return frame.copy();
-    }
 
     void draw(Path source, Frame frame, List<Detection> detections, List<Track> tracks) {
         draw(source, frame, detections, tracks, CameraZones.NONE);

@@ -228,7 +228,7 @@ final class DetectCommand {
         Media media = Media.of(file.getFileName().toString(), Files.readAllBytes(file));
         List<Frame> kept = new ArrayList<>();
         AnalysisResult result = analyzer.analyse(event, media, annotator == null ? null
-                : frame -> kept.add(Annotator.copy(frame)));
+                : frame -> kept.add(frame.copy()));
         if (annotator != null) {
             for (int i = 0; i < kept.size(); i++) {
                 annotator.draw(file, kept.get(i), result.frames().get(i).detections(), result.tracks(), result.zones());

@@ -24,7 +24,7 @@ final class Handovers {
     }
 
     private final LongSupplier clock;
-    private final Map<String, Released> byBody = new LinkedHashMap<>();
+    private final Map<String, Released> byMessage = new LinkedHashMap<>();
 
     Handovers(LongSupplier clock) {
         this.clock = clock;
@@ -32,20 +32,20 @@ final class Handovers {
 
     /** {@code state}'s delivery was given back while its try runs (its progress already fenced). */
     void released(DeliveryState state) {
-        byBody.put(key(state.delivery), new Released(state, clock.getAsLong()));
-        if (byBody.size() > MOST) {
-            byBody.remove(byBody.keySet().iterator().next());
+        byMessage.put(key(state.delivery), new Released(state, clock.getAsLong()));
+        if (byMessage.size() > MOST) {
+            byMessage.remove(byMessage.keySet().iterator().next());
         }
     }
 
     /** A delivery just polled: made the successor of the released try of the same message, if there is one. */
     DeliveryState polled(DeliveryState fresh) {
-        if (byBody.isEmpty()) {
+        if (byMessage.isEmpty()) {
             return fresh;
         }
         long now = clock.getAsLong();
-        byBody.values().removeIf(r -> now - r.at() > KEEP_NANOS);
-        Released released = byBody.remove(key(fresh.delivery));
+        byMessage.values().removeIf(r -> now - r.at() > KEEP_NANOS);
+        Released released = byMessage.remove(key(fresh.delivery));
         if (released != null) {
             fresh.succeed(released.state());
         }

@@ -468,15 +468,8 @@ class FaultToleranceTest {
     @Test
     void aRecordingStuckWhereNoDeadlineReachesIsReleasedAndTheOthersGoOn() throws Exception {
         CountDownLatch unblock = new CountDownLatch(1);
-        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
-            if (key.equals("cam/stuck.mp4") && n == 1) {
-                stuckUntil(unblock); // a fetcher plugin stuck in a call that no timeout covers
-            }
-            return good(key);
-        });
-        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
-                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(500),
-                Duration.ofMinutes(5))) {
+        ScriptedFetcher fetcher = stuckOnFirstFetchOf("cam/stuck.mp4", unblock);
+        try (Harness h = stuckHarness(fetcher)) {
             h.source.offer(event("cam/stuck.mp4"));
             await(() -> fetcher.calls("cam/stuck.mp4") == 1, Duration.ofSeconds(10), () -> "not started");
             for (String key : List.of("cam/a.mp4", "cam/b.mp4", "cam/c.mp4")) {
@@ -496,15 +489,8 @@ class FaultToleranceTest {
     @Test
     void aReleasedArrayMessageComesBackWithoutPublishingItsFinishedEventsAgain() throws Exception {
         CountDownLatch unblock = new CountDownLatch(1);
-        ScriptedFetcher fetcher = new ScriptedFetcher((key, n) -> {
-            if (key.equals("cam/stuck.mp4") && n == 1) {
-                stuckUntil(unblock); // a fetcher plugin stuck in a call that no timeout covers
-            }
-            return good(key);
-        });
-        try (Harness h = new Harness(fetcher, new FakeDetector(), List.of(), null,
-                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(500),
-                Duration.ofMinutes(5))) {
+        ScriptedFetcher fetcher = stuckOnFirstFetchOf("cam/stuck.mp4", unblock);
+        try (Harness h = stuckHarness(fetcher)) {
             // One message, three events: the first is published, then the try sticks in the second.
             h.source.offer("[" + event("cam/first.mp4") + "," + event("cam/stuck.mp4") + "," + event("cam/last.mp4")
                     + "]");
@@ -520,6 +506,23 @@ class FaultToleranceTest {
             assertEquals(2, fetcher.calls("cam/stuck.mp4"));
             assertEquals(1, fetcher.calls("cam/first.mp4"), "the first event was not analysed again");
         }
+    }
+
+    /** A fetcher whose first call for {@code key} sticks, as a plugin's call no timeout covers, until {@code unblock}. */
+    static ScriptedFetcher stuckOnFirstFetchOf(String key, CountDownLatch unblock) {
+        return new ScriptedFetcher((k, n) -> {
+            if (k.equals(key) && n == 1) {
+                stuckUntil(unblock);
+            }
+            return good(k);
+        });
+    }
+
+    /** A worker over {@code fetcher} whose recordings get 500 ms (so a stuck one is released after about 5.5 s). */
+    static Harness stuckHarness(ScriptedFetcher fetcher) {
+        return new Harness(fetcher, new FakeDetector(), List.of(), null,
+                new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 3), Duration.ofMillis(500),
+                Duration.ofMinutes(5));
     }
 
     /** Blocks until {@code unblock}, deaf to interrupts as native code is. */
